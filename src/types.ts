@@ -1,0 +1,79 @@
+/**
+ * Public types of native-pty. The IPty surface mirrors node-pty's so that code written for
+ * node-pty can switch by changing one import.
+ */
+
+export interface IDisposable {
+  dispose(): void;
+}
+
+/** A node-pty style event: call it with a listener, get back a disposable. */
+export type IEvent<T> = (listener: (e: T) => void) => IDisposable;
+
+export interface IExitEvent {
+  exitCode: number;
+  /** The number of the signal that ended the child, or undefined when it exited normally. */
+  signal?: number;
+}
+
+/** How the JavaScript side learns that output is waiting. */
+export type DeliveryMode =
+  /** The shared poller drains every `pollInterval` ms. Lowest CPU; latency up to one interval. */
+  | 'poll'
+  /**
+   * The native I/O thread wakes the JavaScript side as soon as output arrives after a quiet
+   * spell; bursts are still drained in batches. Echo latency of an event-driven library, for
+   * interactive terminals.
+   */
+  | 'wake';
+
+/** Who a signal is sent to. */
+export type KillTarget =
+  /** The child process only (default, as node-pty). */
+  | 'process'
+  /** The child's whole process group (the child is a session leader: its pgid is its pid). */
+  | 'group'
+  /** The terminal's foreground process group, as Ctrl+C on a keyboard would. */
+  | 'foreground';
+
+export interface NativePtyOptions {
+  /** TERM for the child. Default 'xterm-256color'. */
+  name?: string;
+  /** Columns, integer 1..65535. Default 80. */
+  cols?: number;
+  /** Rows, integer 1..65535. Default 24. */
+  rows?: number;
+  /** Working directory of the child. Default process.cwd(). */
+  cwd?: string;
+  /** Environment of the child. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** 'utf8' (default) emits strings; null emits Buffers. */
+  encoding?: BufferEncoding | null;
+  /** User id for the child (needs privileges). */
+  uid?: number;
+  /** Group id for the child (needs privileges). */
+  gid?: number;
+  /** How often the shared poller drains, in ms. Default 10. */
+  pollInterval?: number;
+  /** 'poll' (default) or 'wake'. */
+  delivery?: DeliveryMode;
+}
+
+/** node-pty's IPty, as native-pty implements it. */
+export interface IPty {
+  readonly pid: number;
+  readonly cols: number;
+  readonly rows: number;
+  /** Name of the terminal's foreground process (e.g. 'bash', 'vim'). */
+  readonly process: string;
+  /** Path of the slave side, e.g. '/dev/pts/3'. */
+  readonly ptsName: string;
+  readonly onData: IEvent<string | Buffer>;
+  readonly onExit: IEvent<IExitEvent>;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string | number): void;
+  pause(): void;
+  resume(): void;
+  clear(): void;
+}
