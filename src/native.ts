@@ -1,0 +1,91 @@
+/**
+ * The contract between the TypeScript layer and the C++ addon (src-native/), and the loader.
+ *
+ * The addon keeps one session per pty master in a global map, fed by one native I/O thread.
+ * Every function validates its arguments (TypeError / RangeError, never a crash) and ignores
+ * ids it no longer knows, so that calls after exit are safe no-ops.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SpawnRequest {
+  /** The program, as given by the user (looked up on the child's PATH when it has no '/'). */
+  file: string;
+  /** argv[1..]; argv[0] is `file`. */
+  args: string[];
+  /** The child's environment as 'KEY=value' strings. */
+  env: string[];
+  cwd: string;
+  cols: number;
+  rows: number;
+  /** -1 keeps the parent's. */
+  uid: number;
+  /** -1 keeps the parent's. */
+  gid: number;
+  /** Wake the JavaScript side when output arrives after a quiet spell (delivery: 'wake'). */
+  wake: boolean;
+}
+
+export interface SpawnResult {
+  id: number;
+  pid: number;
+  ptsName: string;
+}
+
+/** Signal targets, as `kill()` takes them natively. */
+export const enum NativeKillTarget {
+  Process = 0,
+  Group = 1,
+  Foreground = 2,
+}
+
+/**
+ * One drained batch, flat for speed: for each session with news, four slots
+ * `[id, data, exitCode, signal]`. `data` is a Buffer or null. `exitCode` is -1 while the child
+ * runs; once it is >= 0 the child has been reaped and all of its output is in this or an earlier
+ * batch, the session is gone from the native map, and `signal` is the terminating signal (0 when
+ * it exited normally).
+ */
+export type DrainBatch = Array<number | Buffer | null>;
+export const BATCH_STRIDE = 4;
+
+export interface NativeBinding {
+  /** Throws an Error with code/errno/syscall/path when the pty cannot be made or exec fails. */
+  spawn(request: SpawnRequest): SpawnResult;
+  /**
+   * Writes now what the kernel takes; queues the rest for the I/O thread. Never blocks.
+   * Returns the bytes still queued natively for this session (0 for an unknown id).
+   */
+  write(id: number, data: Buffer | string): number;
+  /** Drains one session's buffered output (null when there is none). Does not report exit. */
+  read(id: number): Buffer | null;
+  /** Drains every session that is not paused and has output or has exited, in one call. */
+  readAll(): DrainBatch;
+  resize(id: number, cols: number, rows: number, xpixel: number, ypixel: number): void;
+  /** Sends a signal; errors such as ESRCH after exit are ignored. */
+  kill(id: number, signal: number, target: NativeKillTarget): void;
+  /** A paused session is skipped by readAll(); its buffer fills to the high-water mark. */
+  setPaused(id: number, paused: boolean): void;
+  /** Name of the terminal's foreground process ('' when unknown). */
+  foregroundProcess(id: number): string;
+  /** Closes the master now (the child gets SIGHUP). The exit is still reported by readAll(). */
+  close(id: number): void;
+  /**
+   * Called on the JavaScript thread when a wake-mode session has news. One handler per
+   * Node environment (main thread or worker); the handle never keeps the event loop alive.
+   */
+  setWakeHandler(handler: () => void): void;
+  /** The read buffer's high-water mark in bytes, per session. */
+  readonly highWaterMark: number;
+}
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function loadBinding(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+  return nodeGypBuild(packageRoot);
+}
+
+export const native: NativeBinding = loadBinding();
