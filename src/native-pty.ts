@@ -1,0 +1,291 @@
+/**
+ * NativePty: the user-facing session. An EventEmitter ('data', 'exit', 'error') that is also
+ * node-pty's IPty, so code written for node-pty can switch by changing one import.
+ */
+import { EventEmitter } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
+import { native, NativeKillTarget } from './native.js';
+import {
+  normalizeOptions,
+  validateArgs,
+  validateFile,
+  validateKillTarget,
+  validatePixelSize,
+  validateSize,
+  validateWriteData,
+} from './options.js';
+import { addSession, enableWake, kick, refChanged, rethrowLater } from './poller.js';
+import { toSignalNumber } from './signals.js';
+import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions } from './types.js';
+
+const KILL_TARGETS: Record<KillTarget, NativeKillTarget> = {
+  process: NativeKillTarget.Process,
+  group: NativeKillTarget.Group,
+  foreground: NativeKillTarget.Foreground,
+};
+
+export class NativePty extends EventEmitter implements IPty {
+  /** Process id of the child. */
+  readonly pid: number;
+  /** Path of the slave side, e.g. '/dev/pts/3'. */
+  readonly ptsName: string;
+  /** How often the shared poller drains this session, in ms. */
+  readonly pollInterval: number;
+
+  readonly #id: number;
+  readonly #file: string;
+  readonly #encoding: BufferEncoding | null;
+  /** Only for text output: a multi-byte character split across reads must arrive whole. */
+  readonly #decoder: StringDecoder | null;
+  #cols: number;
+  #rows: number;
+  #refed = true;
+  #paused = false;
+  #destroyed = false;
+  #exited = false;
+  #exitCode: number | null = null;
+  #signalCode: number | null = null;
+
+  /**
+   * Starts `file` with `args` on a new pseudoterminal. Throws TypeError / RangeError for bad
+   * arguments, and the addon's Error (with code, errno, syscall, path) when the pty cannot be
+   * made, the program is not found or cannot run, or the cwd does not exist.
+   */
+  constructor(file: string, args: string[] = [], opts: NativePtyOptions = {}) {
+    super();
+    const validFile = validateFile(file);
+    const validArgs = validateArgs(args);
+    const o = normalizeOptions(opts);
+    if (o.delivery === 'wake') enableWake();
+
+    const result = native.spawn({
+      file: validFile,
+      args: validArgs,
+      env: o.env,
+      cwd: o.cwd,
+      cols: o.cols,
+      rows: o.rows,
+      uid: o.uid,
+      gid: o.gid,
+      wake: o.delivery === 'wake',
+    });
+
+    this.#id = result.id;
+    this.pid = result.pid;
+    this.ptsName = result.ptsName;
+    this.pollInterval = o.pollInterval;
+    this.#file = validFile;
+    this.#encoding = o.encoding;
+    this.#decoder = o.encoding === null ? null : new StringDecoder(o.encoding);
+    this.#cols = o.cols;
+    this.#rows = o.rows;
+
+    // A separate object, so the poller's view of the session stays off the public surface.
+    const self = this;
+    addSession(this.#id, {
+      pollInterval: o.pollInterval,
+      get isRefed() {
+        return self.#refed;
+      },
+      deliver: (data, exitCode, signal) => this.#deliver(data, exitCode, signal),
+    });
+  }
+
+  get cols(): number {
+    return this.#cols;
+  }
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Name of the terminal's foreground process (e.g. 'bash', 'vim'); the file once unknown. */
+  get process(): string {
+    if (this.#exited) return this.#file;
+    return native.foregroundProcess(this.#id) || this.#file;
+  }
+
+  /** True once 'exit' has been emitted. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /**
+   * The exit code the 'exit' event carried (0 when a signal ended the child, as node-pty
+   * reports it), or null while the child runs.
+   */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /** The number of the signal that ended the child, or null (running, or exited normally). */
+  get signalCode(): number | null {
+    return this.#signalCode;
+  }
+
+  onData(listener: (data: string | Buffer) => void): IDisposable {
+    this.on('data', listener);
+    return { dispose: () => void this.off('data', listener) };
+  }
+
+  onExit(listener: (e: IExitEvent) => void): IDisposable {
+    const wrapped = (exitCode: number, signal: number | undefined): void => listener({ exitCode, signal });
+    this.on('exit', wrapped);
+    return { dispose: () => void this.off('exit', wrapped) };
+  }
+
+  /**
+   * Sends input to the child. Never blocks: what the kernel does not take now is queued
+   * natively and flushed by the I/O thread. A string is encoded with the session's encoding
+   * (UTF-8 when it is null). A no-op once the session has exited or been destroyed.
+   */
+  write(data: string | Buffer): void {
+    const valid = validateWriteData(data);
+    if (this.#exited || this.#destroyed || valid.length === 0) return;
+    let payload: Buffer | string;
+    if (typeof valid === 'string') {
+      const enc = this.#encoding;
+      payload = enc === null || enc === 'utf8' || enc === 'utf-8' ? valid : Buffer.from(valid, enc);
+    } else {
+      payload = Buffer.isBuffer(valid) ? valid : Buffer.from(valid.buffer, valid.byteOffset, valid.byteLength);
+    }
+    try {
+      native.write(this.#id, payload);
+    } catch (err) {
+      // write() is fire-and-forget like a stream's; an OS failure is reported the same way.
+      process.nextTick(() => this.emit('error', err));
+    }
+  }
+
+  /**
+   * Sets the terminal size (the child gets SIGWINCH). `pixels` is the optional size of the
+   * text area in pixels, for programs that draw images. A no-op once the session has ended.
+   */
+  resize(cols: number, rows: number, pixels?: { width: number; height: number }): void {
+    const size = validateSize(cols, rows);
+    const px = validatePixelSize(pixels);
+    if (this.#exited || this.#destroyed) return;
+    native.resize(this.#id, size.cols, size.rows, px.width, px.height);
+    this.#cols = size.cols;
+    this.#rows = size.rows;
+  }
+
+  /**
+   * Sends a signal (name or number; default SIGHUP, as node-pty) to the child, its process
+   * group, or the terminal's foreground process group. A no-op once the session has exited.
+   */
+  kill(signal: string | number = 'SIGHUP', target: KillTarget = 'process'): void {
+    const num = toSignalNumber(signal);
+    const t = validateKillTarget(target);
+    if (this.#exited) return;
+    native.kill(this.#id, num, KILL_TARGETS[t]);
+  }
+
+  /**
+   * Stops delivering this session's output. The native buffer fills to its high-water mark,
+   * then the child blocks on its next write: nothing is lost and memory stays bounded.
+   */
+  pause(): void {
+    if (this.#exited || this.#destroyed || this.#paused) return;
+    this.#paused = true;
+    native.setPaused(this.#id, true);
+  }
+
+  /** Delivers everything held since pause(), promptly, and resumes normal delivery. */
+  resume(): void {
+    if (this.#exited || this.#destroyed || !this.#paused) return;
+    this.#paused = false;
+    native.setPaused(this.#id, false);
+    kick();
+  }
+
+  /** node-pty's clear() only does something on Windows. */
+  clear(): void {}
+
+  /**
+   * Closes the terminal now: the child gets SIGHUP. 'exit' still arrives, and further calls
+   * are no-ops.
+   */
+  destroy(): void {
+    if (this.#exited || this.#destroyed) return;
+    this.#destroyed = true;
+    // A paused session is skipped by readAll(), so its exit would never be reported.
+    if (this.#paused) {
+      this.#paused = false;
+      native.setPaused(this.#id, false);
+    }
+    native.close(this.#id);
+    kick();
+  }
+
+  /** Lets this session keep the event loop alive (the default), as ChildProcess.ref(). */
+  ref(): this {
+    if (!this.#refed) {
+      this.#refed = true;
+      refChanged(this.#id, true);
+    }
+    return this;
+  }
+
+  /** Lets Node exit while this session runs, as ChildProcess.unref(). */
+  unref(): this {
+    if (this.#refed) {
+      this.#refed = false;
+      refChanged(this.#id, false);
+    }
+    return this;
+  }
+
+  #deliver(data: Buffer | null, exitCode: number, signal: number): void {
+    // Each emission is isolated: a throwing listener must neither lose the exit that follows
+    // in the same batch entry nor stop the poller from serving other sessions.
+    if (data !== null && data.length > 0) {
+      try {
+        this.#emitData(data);
+      } catch (err) {
+        rethrowLater(err);
+      }
+    }
+    if (exitCode < 0) return;
+
+    this.#exited = true;
+    this.#exitCode = signal > 0 ? 0 : exitCode;
+    this.#signalCode = signal > 0 ? signal : null;
+    if (this.#decoder !== null) {
+      // An incomplete character at the very end is flushed (as U+FFFD), never held back.
+      const tail = this.#decoder.end();
+      if (tail.length > 0) {
+        try {
+          this.#emitText(tail);
+        } catch (err) {
+          rethrowLater(err);
+        }
+      }
+    }
+    try {
+      this.emit('exit', this.#exitCode, this.#signalCode ?? undefined);
+    } catch (err) {
+      rethrowLater(err);
+    }
+  }
+
+  #emitData(data: Buffer): void {
+    if (this.#decoder === null) {
+      this.emit('data', data);
+      return;
+    }
+    const text = this.#decoder.write(data);
+    if (text.length > 0) this.#emitText(text);
+  }
+
+  #emitText(text: string): void {
+    // ACTIVITY HOOK: each decoded text chunk, in order, could be fed to an activity detector
+    // here (issue: activity detection), before listeners see it.
+    this.emit('data', text);
+  }
+}
+
+/** node-pty's spawn(): the same as `new NativePty(file, args, options)`. */
+export function spawn(file: string, args?: string[], options?: NativePtyOptions): NativePty {
+  return new NativePty(file, args, options);
+}
