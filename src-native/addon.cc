@@ -1,0 +1,190 @@
+// The Node-API surface: argument checking, conversion, and the environment cleanup hook.
+// The contract is documented in src/native.ts.
+#include <napi.h>
+#include <signal.h>
+
+#include <fstream>
+#include <string>
+
+#include "arguments.h"
+#include "env_state.h"
+#include "session_manager.h"
+#include "system_error.h"
+
+namespace native_pty {
+namespace {
+
+constexpr int64_t kMaxSessionId = 0xffffffffLL;
+constexpr int64_t kMaxSignal = NSIG - 1;
+
+EnvState* envOf(const Napi::CallbackInfo& info) { return static_cast<EnvState*>(info.Data()); }
+SessionManager& manager() { return SessionManager::instance(); }
+
+uint32_t sessionIdArg(const Napi::CallbackInfo& info) {
+  return static_cast<uint32_t>(integerArg(argumentAt(info, 0, "id"), "id", 0, kMaxSessionId));
+}
+
+unsigned short dimensionArg(const Napi::Value& value, const char* name, int64_t min) {
+  return static_cast<unsigned short>(integerArg(value, name, min, 65535));
+}
+
+SpawnSpec spawnSpecArg(const Napi::Value& value) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "spawn request must be an object");
+  Napi::Object request = value.As<Napi::Object>();
+  SpawnSpec spec;
+  spec.file = stringArg(request.Get("file"), "file");
+  if (spec.file.empty()) throw Napi::TypeError::New(value.Env(), "file must not be empty");
+  spec.args = stringArrayArg(request.Get("args"), "args");
+  spec.env = stringArrayArg(request.Get("env"), "env");
+  spec.cwd = stringArg(request.Get("cwd"), "cwd");
+  spec.cols = dimensionArg(request.Get("cols"), "cols", 1);
+  spec.rows = dimensionArg(request.Get("rows"), "rows", 1);
+  spec.uid = integerArg(request.Get("uid"), "uid", -1, 0xfffffffeLL);
+  spec.gid = integerArg(request.Get("gid"), "gid", -1, 0xfffffffeLL);
+  return spec;
+}
+
+Napi::Value Spawn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value requestValue = argumentAt(info, 0, "request");
+  const SpawnSpec spec = spawnSpecArg(requestValue);
+  const bool wake = booleanArg(requestValue.As<Napi::Object>().Get("wake"), "wake");
+  SpawnedChild child;
+  try {
+    child = spawnInPty(spec);
+  } catch (SystemError& error) {
+    error.context = "spawn " + spec.file;
+    throw toJsError(env, error);
+  }
+  const pid_t pid = child.pid;
+  const std::string ptsName = child.ptsName;
+  const uint32_t id = manager().add(envOf(info), std::move(child), wake);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("id", id);
+  result.Set("pid", pid);
+  result.Set("ptsName", ptsName);
+  return result;
+}
+
+Napi::Value Write(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  Napi::Value data = argumentAt(info, 1, "data");
+  size_t queued;
+  if (data.IsString()) {
+    const std::string text = data.As<Napi::String>().Utf8Value();
+    queued = manager().write(envOf(info), id, text.data(), text.size());
+  } else if (data.IsTypedArray() &&
+             data.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array bytes = data.As<Napi::Uint8Array>();
+    queued = manager().write(envOf(info), id, reinterpret_cast<const char*>(bytes.Data()),
+                             bytes.ByteLength());
+  } else {
+    throw Napi::TypeError::New(info.Env(), "data must be a string or a Buffer");
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(queued));
+}
+
+Napi::Value toBuffer(Napi::Env env, const std::vector<char>& data) {
+  if (data.empty()) return env.Null();
+  return Napi::Buffer<char>::Copy(env, data.data(), data.size());
+}
+
+Napi::Value Read(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  std::vector<char> data;
+  manager().drainOne(envOf(info), id, &data);
+  return toBuffer(info.Env(), data);
+}
+
+Napi::Value ReadAll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<Drained> drained = manager().drainReady(envOf(info));
+  Napi::Array batch = Napi::Array::New(env, drained.size() * 4);
+  uint32_t slot = 0;
+  for (const Drained& item : drained) {
+    batch.Set(slot++, Napi::Number::New(env, item.id));
+    batch.Set(slot++, toBuffer(env, item.data));
+    batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitCode : -1));
+    batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitSignal : 0));
+  }
+  return batch;
+}
+
+void Resize(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  const unsigned short cols = dimensionArg(argumentAt(info, 1, "cols"), "cols", 1);
+  const unsigned short rows = dimensionArg(argumentAt(info, 2, "rows"), "rows", 1);
+  const unsigned short xpixel = dimensionArg(argumentAt(info, 3, "xpixel"), "xpixel", 0);
+  const unsigned short ypixel = dimensionArg(argumentAt(info, 4, "ypixel"), "ypixel", 0);
+  manager().resize(envOf(info), id, cols, rows, xpixel, ypixel);
+}
+
+void Kill(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  const int signal = static_cast<int>(integerArg(argumentAt(info, 1, "signal"), "signal", 0, kMaxSignal));
+  const auto target = static_cast<KillTarget>(integerArg(argumentAt(info, 2, "target"), "target", 0, 2));
+  manager().kill(envOf(info), id, signal, target);
+}
+
+void SetPaused(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  manager().setPaused(envOf(info), id, booleanArg(argumentAt(info, 1, "paused"), "paused"));
+}
+
+Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  const pid_t group = manager().foregroundGroup(envOf(info), id);
+  std::string name;
+  if (group > 0) {
+    std::ifstream comm("/proc/" + std::to_string(group) + "/comm");
+    std::getline(comm, name);
+  }
+  return Napi::String::New(info.Env(), name);
+}
+
+void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }
+
+void SetWakeHandler(const Napi::CallbackInfo& info) {
+  Napi::Value handler = argumentAt(info, 0, "handler");
+  if (!handler.IsFunction()) throw Napi::TypeError::New(info.Env(), "handler must be a function");
+  envOf(info)->setWakeHandler(handler.As<Napi::Function>());
+}
+
+void cleanupEnvironment(void* data) {
+  auto* state = static_cast<EnvState*>(data);
+  SessionManager::instance().detachEnv(state);
+  state->shutdown();
+}
+
+template <typename Fn>
+void exportFunction(Napi::Env env, Napi::Object exports, const char* name, Fn fn, EnvState* state) {
+  exports.Set(name, Napi::Function::New(env, fn, name, state));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* state = new EnvState(env);
+  SessionManager::instance().attachEnv(state);
+  NAPI_THROW_IF_FAILED(env, napi_add_env_cleanup_hook(env, cleanupEnvironment, state), exports);
+
+  exportFunction(env, exports, "spawn", Spawn, state);
+  exportFunction(env, exports, "write", Write, state);
+  exportFunction(env, exports, "read", Read, state);
+  exportFunction(env, exports, "readAll", ReadAll, state);
+  exportFunction(env, exports, "resize", Resize, state);
+  exportFunction(env, exports, "kill", Kill, state);
+  exportFunction(env, exports, "setPaused", SetPaused, state);
+  exportFunction(env, exports, "foregroundProcess", ForegroundProcess, state);
+  exportFunction(env, exports, "close", Close, state);
+  exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
+  exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
+  return exports;
+}
+
+}  // namespace
+}  // namespace native_pty
+
+static Napi::Object InitNativePty(Napi::Env env, Napi::Object exports) {
+  return native_pty::Init(env, exports);
+}
+
+NODE_API_MODULE(native_pty, InitNativePty)

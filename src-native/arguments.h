@@ -1,0 +1,23 @@
+// Checking JavaScript arguments before they reach the system: a wrong type is a TypeError and
+// a value out of range is a RangeError, never a crash.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace native_pty {
+
+// A string without NUL bytes (they would silently cut it short in the C world).
+std::string stringArg(const Napi::Value& value, const char* name);
+std::vector<std::string> stringArrayArg(const Napi::Value& value, const char* name);
+// An integer number in [min, max].
+int64_t integerArg(const Napi::Value& value, const char* name, int64_t min, int64_t max);
+bool booleanArg(const Napi::Value& value, const char* name);
+
+// The n-th argument, or a TypeError that names the function when it is missing.
+Napi::Value argumentAt(const Napi::CallbackInfo& info, size_t index, const char* name);
+
+}  // namespace native_pty

@@ -1,0 +1,61 @@
+#include "env_state.h"
+
+namespace native_pty {
+
+EnvState::EnvState(Napi::Env env) : env_(env) {}
+
+void EnvState::setWakeHandler(Napi::Function handler) {
+  handler_ = Napi::Persistent(handler);
+  if (asyncContext_ == nullptr) {
+    Napi::String name = Napi::String::New(env_, "native-pty:wake");
+    NAPI_THROW_IF_FAILED_VOID(env_, napi_async_init(env_, nullptr, name, &asyncContext_));
+  }
+  if (asyncOpen_) return;
+  uv_loop_s* loop = nullptr;
+  NAPI_THROW_IF_FAILED_VOID(env_, napi_get_uv_event_loop(env_, &loop));
+  if (uv_async_init(loop, &async_, &EnvState::onWake) != 0) {
+    throw Napi::Error::New(env_, "native-pty: cannot create the wake-up handle");
+  }
+  async_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
+  asyncOpen_ = true;
+}
+
+void EnvState::requestWake() {
+  if (asyncOpen_) uv_async_send(&async_);
+}
+
+void EnvState::onWake(uv_async_t* handle) {
+  static_cast<EnvState*>(handle->data)->callHandler();
+}
+
+void EnvState::callHandler() {
+  if (handler_.IsEmpty()) return;
+  Napi::Env env(env_);
+  Napi::HandleScope scope(env);
+  napi_value result;
+  // A callback scope, so that promise jobs and nextTicks queued by the handler run after it.
+  napi_status status = napi_make_callback(env_, asyncContext_, env.Undefined(), handler_.Value(),
+                                          0, nullptr, &result);
+  if (status == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env_, &error);
+    napi_fatal_exception(env_, error);  // surfaces as 'uncaughtException', as for any listener
+  }
+}
+
+void EnvState::shutdown() {
+  handler_.Reset();
+  if (asyncContext_ != nullptr) napi_async_destroy(env_, asyncContext_);
+  asyncContext_ = nullptr;
+  if (!asyncOpen_) {
+    delete this;
+    return;
+  }
+  asyncOpen_ = false;
+  uv_close(reinterpret_cast<uv_handle_t*>(&async_), [](uv_handle_t* handle) {
+    delete static_cast<EnvState*>(handle->data);
+  });
+}
+
+}  // namespace native_pty

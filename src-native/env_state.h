@@ -1,0 +1,47 @@
+// Per-environment state (the main thread and each worker are separate Node environments):
+// the list of sessions with news, and the wake-up of that environment's JavaScript thread.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace native_pty {
+
+class EnvState {
+ public:
+  explicit EnvState(Napi::Env env);
+  EnvState(const EnvState&) = delete;
+  EnvState& operator=(const EnvState&) = delete;
+
+  napi_env env() const { return env_; }
+
+  // JavaScript thread. The handler runs on this environment's thread when requestWake() was
+  // called; the handle never keeps the event loop alive.
+  void setWakeHandler(Napi::Function handler);
+
+  // Any thread, with SessionManager's mutex held (which also orders it against shutdown()).
+  void requestWake();
+
+  // JavaScript thread, at environment cleanup, after SessionManager forgot this environment
+  // (under its mutex, so no thread calls requestWake() any more). Frees the object.
+  void shutdown();
+
+  // Sessions with output or an exit to report; guarded by SessionManager's mutex.
+  std::vector<uint32_t> ready;
+
+ private:
+  ~EnvState() = default;
+  static void onWake(uv_async_t* handle);
+  void callHandler();
+
+  napi_env env_;
+  uv_async_t async_{};
+  bool asyncOpen_ = false;
+  Napi::FunctionReference handler_;
+  napi_async_context asyncContext_ = nullptr;
+};
+
+}  // namespace native_pty

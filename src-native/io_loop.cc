@@ -1,0 +1,242 @@
+// SessionManager: the I/O thread. It keeps every kernel pty buffer empty (up to each
+// session's high-water mark), flushes queued input, reaps children and decides when an exit
+// can be reported: only once the child is reaped AND its output has ended.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+
+#include "session_manager.h"
+
+namespace native_pty {
+namespace {
+
+// Fairness: one busy session may not hold the thread for longer than this many bytes a turn.
+constexpr size_t kReadBudgetPerEvent = 1024 * 1024;
+// How often exits are polled for children without a pidfd (kernels before 5.3).
+constexpr int kPidlessPollMs = 20;
+
+int64_t nowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+uint32_t idOf(uint64_t token) { return static_cast<uint32_t>(token / 2); }
+bool isPidfdToken(uint64_t token) { return token % 2 == 1; }
+uint64_t masterToken(const Session& s) { return uint64_t{s.id} * 2; }
+
+}  // namespace
+
+void SessionManager::run(uint64_t generation) {
+  std::vector<PollEvent> events;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (generation_ == generation) {
+    const int timeout = nextTimeoutMs(nowMs());
+    lock.unlock();
+    poller_.wait(timeout, &events);
+    lock.lock();
+    for (const PollEvent& event : events) onEvent(event);
+    runTimers(nowMs());
+    sweepOrphans();
+  }
+}
+
+void SessionManager::onEvent(const PollEvent& event) {
+  auto it = sessions_.find(idOf(event.token));
+  if (it == sessions_.end()) return;  // closed since the wait returned
+  Session& s = *it->second;
+  if (isPidfdToken(event.token)) {
+    tryReap(s);
+  } else {
+    onMasterEvent(s, event.events);
+  }
+}
+
+void SessionManager::onMasterEvent(Session& s, uint32_t events) {
+  if (!s.master) return;
+  if (events & kWritable) flushInput(s);
+  const bool reading = (s.registered & kReadable) != 0;
+  if (reading && (events & (kReadable | kHangup))) readOutput(s, kReadBudgetPerEvent);
+  if ((events & kHangup) && !reading) {
+    // The terminal hung up while its output is held back by a full buffer: input can no
+    // longer be delivered, and a hang-up stays reported until we stop polling the master.
+    s.input.clear();
+    s.inputOffset = 0;
+  }
+  if (s.outputEnded && !s.reaped) tryReap(s);  // the child is usually exiting right now
+  if (s.outputEnded && s.reaped) {
+    finish(s);
+  } else {
+    updateInterest(s);
+  }
+}
+
+void SessionManager::readOutput(Session& s, size_t limit, bool pastHighWaterMark) {
+  const bool wasEmpty = s.output.empty();
+  size_t total = 0;
+  while (total < limit && (pastHighWaterMark || s.output.size() < kHighWaterMark)) {
+    ssize_t n = ::read(s.master.get(), scratch_.data(), scratch_.size());
+    if (n > 0) {
+      s.output.insert(s.output.end(), scratch_.data(), scratch_.data() + n);
+      total += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    // EIO (Linux) or EOF: every slave fd is closed and everything before it has been read.
+    s.outputEnded = true;
+    s.input.clear();
+    s.inputOffset = 0;
+    break;
+  }
+  if (total == 0) return;
+  // Wake the JavaScript side for the first output after a quiet spell (wake mode), and in
+  // any mode when the buffer is full, so that throughput does not wait for the next poll.
+  markReady(s, (s.wake && wasEmpty) || s.output.size() >= kHighWaterMark);
+}
+
+void SessionManager::flushInput(Session& s) {
+  while (s.pendingInput() > 0) {
+    ssize_t n = ::write(s.master.get(), s.input.data() + s.inputOffset, s.pendingInput());
+    if (n > 0) {
+      s.inputOffset += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    s.inputOffset = s.input.size();  // EIO: hung up, nobody can read it any more
+  }
+  if (s.pendingInput() == 0) {
+    s.input.clear();
+    s.inputOffset = 0;
+  } else if (s.inputOffset > s.input.size() / 2) {
+    s.input.erase(0, s.inputOffset);
+    s.inputOffset = 0;
+  }
+}
+
+void SessionManager::updateInterest(Session& s) {
+  uint32_t wanted = 0;
+  if (s.master) {
+    if (!s.outputEnded && s.output.size() < kHighWaterMark) wanted |= kReadable;
+    if (s.pendingInput() > 0) wanted |= kWritable;
+  }
+  if ((wanted & kReadable) && s.reaped && s.graceDeadlineMs < 0) {
+    // Reaped while the buffer was full: the grace period for EOF starts once we read again.
+    startGrace(s);
+    poller_.notify();
+  }
+  if (wanted == s.registered) return;
+  // A master whose terminal hung up reports that on every wait while it is registered, so a
+  // session with nothing to do is removed from the poller rather than left with no events.
+  if (s.registered == 0) {
+    poller_.add(s.master.get(), masterToken(s), wanted);
+  } else if (wanted == 0) {
+    poller_.remove(s.master.get());
+  } else {
+    poller_.modify(s.master.get(), masterToken(s), wanted);
+  }
+  s.registered = wanted;
+}
+
+void SessionManager::tryReap(Session& s) {
+  if (s.reaped) return;
+  int status = 0;
+  pid_t r = ::waitpid(s.pid, &status, WNOHANG);
+  if (r == 0 || (r < 0 && errno != ECHILD)) return;
+  s.reaped = true;
+  if (r == s.pid && WIFEXITED(status)) s.exitCode = WEXITSTATUS(status);
+  if (r == s.pid && WIFSIGNALED(status)) s.exitSignal = WTERMSIG(status);
+  // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN); the status is lost, report 0.
+  if (s.pidfd) {
+    poller_.remove(s.pidfd.get());
+    s.pidfd.reset();
+  } else {
+    --sessionsWithoutPidfd_;
+  }
+  if (s.outputEnded) {
+    finish(s);
+  } else if (s.registered & kReadable) {
+    startGrace(s);
+  }
+}
+
+void SessionManager::startGrace(Session& s) {
+  if (s.graceDeadlineMs < 0) ++sessionsInGrace_;
+  s.graceDeadlineMs = nowMs() + kExitGraceMs;
+}
+
+void SessionManager::closeMaster(Session& s) {
+  if (!s.master) return;
+  if (s.registered != 0) poller_.remove(s.master.get());
+  s.registered = 0;
+  s.master.reset();
+  s.outputEnded = true;
+  s.input.clear();
+  s.inputOffset = 0;
+}
+
+void SessionManager::finish(Session& s) {
+  if (s.finished) return;
+  closeMaster(s);
+  s.finished = true;
+  if (s.graceDeadlineMs >= 0) --sessionsInGrace_;
+  s.graceDeadlineMs = -1;
+  markReady(s, s.wake);
+}
+
+void SessionManager::markReady(Session& s, bool wake) {
+  if (s.owner == nullptr) return;
+  if (!s.queued) {
+    s.queued = true;
+    s.owner->ready.push_back(s.id);
+  }
+  if (wake) s.owner->requestWake();
+}
+
+int SessionManager::nextTimeoutMs(int64_t now) const {
+  int64_t timeout = sessionsWithoutPidfd_ > 0 ? kPidlessPollMs : -1;
+  if (sessionsInGrace_ == 0) return static_cast<int>(timeout);
+  for (const auto& entry : sessions_) {
+    const Session& s = *entry.second;
+    if (s.graceDeadlineMs < 0 || s.finished) continue;
+    const int64_t left = std::max<int64_t>(0, s.graceDeadlineMs - now);
+    if (timeout < 0 || left < timeout) timeout = left;
+  }
+  return static_cast<int>(std::min<int64_t>(timeout, INT_MAX));
+}
+
+void SessionManager::runTimers(int64_t now) {
+  if (sessionsWithoutPidfd_ == 0 && sessionsInGrace_ == 0) return;
+  for (auto& entry : sessions_) {
+    Session& s = *entry.second;
+    if (s.finished) continue;
+    if (!s.reaped && !s.pidfd) tryReap(s);
+    if (s.finished || s.graceDeadlineMs < 0 || s.graceDeadlineMs > now) continue;
+    // Descendants still hold the pts: take what the kernel holds now (bounded by its own
+    // buffer, even past our high-water mark), then report the exit.
+    if (s.master) readOutput(s, kHighWaterMark, true);
+    finish(s);
+  }
+}
+
+void SessionManager::sweepOrphans() {
+  if (orphans_ == 0) return;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    Session& s = *it->second;
+    if (s.owner == nullptr && !s.reaped) tryReap(s);
+    if (s.owner == nullptr && s.reaped) {
+      if (s.graceDeadlineMs >= 0) --sessionsInGrace_;
+      --orphans_;
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace native_pty

@@ -1,0 +1,105 @@
+// The global session map and the one native I/O thread that serves every session of every
+// Node environment in the process. JavaScript-thread operations live in session_manager.cc,
+// the I/O thread's side in io_loop.cc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "env_state.h"
+#include "poller.h"
+#include "session.h"
+#include "spawn.h"
+
+namespace native_pty {
+
+enum class KillTarget { kProcess = 0, kGroup = 1, kForeground = 2 };
+
+// What one drain hands to JavaScript for one session.
+struct Drained {
+  uint32_t id;
+  std::vector<char> data;
+  bool finished;
+  int exitCode;
+  int exitSignal;
+};
+
+class SessionManager {
+ public:
+  // Per session: the I/O thread stops reading a master whose buffer holds this much, so the
+  // kernel blocks the child until JavaScript drains it.
+  static constexpr size_t kHighWaterMark = 1024 * 1024;
+  // How long an exit waits for the pts to close after the child was reaped (descendants may
+  // hold it open). Documented in the README.
+  static constexpr int64_t kExitGraceMs = 100;
+
+  // The process-wide instance. Never destroyed: the I/O thread may outlive static destructors
+  // when the process exits without environment cleanup.
+  static SessionManager& instance();
+
+  void attachEnv(EnvState* env);
+  // Closes the environment's masters (children get SIGHUP) and forgets it; stops and joins the
+  // I/O thread when it was the last environment.
+  void detachEnv(EnvState* env);
+
+  // JavaScript-thread operations on the caller's own sessions. Unknown ids are ignored.
+  uint32_t add(EnvState* env, SpawnedChild child, bool wake);
+  size_t write(EnvState* env, uint32_t id, const char* data, size_t length);
+  std::vector<Drained> drainReady(EnvState* env);
+  bool drainOne(EnvState* env, uint32_t id, std::vector<char>* out);
+  void resize(EnvState* env, uint32_t id, unsigned short cols, unsigned short rows,
+              unsigned short xpixel, unsigned short ypixel);
+  void kill(EnvState* env, uint32_t id, int signal, KillTarget target);
+  void setPaused(EnvState* env, uint32_t id, bool paused);
+  // The terminal's foreground process group, or -1.
+  pid_t foregroundGroup(EnvState* env, uint32_t id);
+  void close(EnvState* env, uint32_t id);
+
+  // Registered with atexit: stops the I/O thread before static destructors run.
+  void stopAtExit();
+
+ private:
+  SessionManager() = default;
+
+  Session* find(EnvState* env, uint32_t id);
+  void ensureThreadLocked();
+  std::thread stopThreadLocked();
+
+  // io_loop.cc: the I/O thread, and the state changes it shares with the JS thread.
+  void run(uint64_t generation);
+  void onEvent(const PollEvent& event);
+  void onMasterEvent(Session& s, uint32_t events);
+  void readOutput(Session& s, size_t limit, bool pastHighWaterMark = false);
+  void flushInput(Session& s);
+  void updateInterest(Session& s);
+  void tryReap(Session& s);
+  void startGrace(Session& s);
+  void finish(Session& s);
+  void markReady(Session& s, bool wake);
+  void closeMaster(Session& s);
+  int nextTimeoutMs(int64_t now) const;
+  void runTimers(int64_t now);
+  void sweepOrphans();
+
+  std::mutex mutex_;
+  std::unordered_map<uint32_t, std::unique_ptr<Session>> sessions_;
+  std::unordered_set<EnvState*> envs_;
+  Poller poller_;
+  std::thread thread_;
+  uint64_t generation_ = 0;  // the running I/O thread's; bumped to stop it
+  uint32_t nextId_ = 1;
+  size_t sessionsWithoutPidfd_ = 0;  // unreaped ones: their exits are polled
+  size_t sessionsInGrace_ = 0;       // reaped, waiting for the pts to close
+  size_t orphans_ = 0;               // their environment is gone; reaped, then dropped
+  std::vector<char> scratch_;  // the I/O thread's read buffer
+};
+
+}  // namespace native_pty

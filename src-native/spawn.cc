@@ -1,0 +1,292 @@
+#include "spawn.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "system_error.h"
+
+namespace native_pty {
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+// What the child reports over the error pipe when it cannot exec.
+struct ChildFailure {
+  int stage;  // one of the Stage values
+  int err;
+};
+enum Stage { kStageSetGroups, kStageSetGid, kStageSetUid, kStageChdir, kStageExec };
+
+[[noreturn]] void fail(int err, const char* syscall, const std::string& path = "") {
+  throw SystemError{err, syscall, path, ""};
+}
+
+bool isExecutableFile(const std::string& path, int* err) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    *err = errno;
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *err = EACCES;
+    return false;
+  }
+  if (::access(path.c_str(), X_OK) != 0) {
+    *err = errno;
+    return false;
+  }
+  return true;
+}
+
+std::string envValue(const std::vector<std::string>& env, const char* key) {
+  const size_t keyLen = std::char_traits<char>::length(key);
+  for (const std::string& entry : env) {
+    if (entry.size() > keyLen && entry.compare(0, keyLen, key) == 0 && entry[keyLen] == '=') {
+      return entry.substr(keyLen + 1);
+    }
+  }
+  return kDefaultPath;
+}
+
+// execvp's lookup, done before fork against the PATH of the env the child gets. A name with
+// a '/' is used as given (relative names resolve against the child's cwd at exec time).
+std::string resolveExecutable(const SpawnSpec& spec) {
+  if (spec.file.find('/') != std::string::npos) return spec.file;
+  const std::string searchPath = envValue(spec.env, "PATH");
+  int firstErr = ENOENT;
+  size_t start = 0;
+  while (start <= searchPath.size()) {
+    size_t end = searchPath.find(':', start);
+    if (end == std::string::npos) end = searchPath.size();
+    std::string dir = searchPath.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + spec.file;
+    int err = 0;
+    if (isExecutableFile(candidate, &err)) return candidate;
+    // Like execvp: a found-but-not-executable file wins over "not found" in the report.
+    if (err == EACCES) firstErr = EACCES;
+    start = end + 1;
+  }
+  fail(firstErr, "execvp", spec.file);
+}
+
+// Fds 0-2 are the child's stdio: anything we hand to the child must live above them, or a
+// dup2 onto itself would keep its close-on-exec flag and vanish at exec.
+UniqueFd moveAboveStdio(UniqueFd fd) {
+  if (fd.get() > STDERR_FILENO) return fd;
+  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  if (moved < 0) fail(errno, "fcntl");
+  return UniqueFd(moved);
+}
+
+UniqueFd openMaster() {
+  int fd = ::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) fail(errno, "open", "/dev/ptmx");
+  UniqueFd master(fd);
+  if (::grantpt(master.get()) != 0) fail(errno, "grantpt");
+  if (::unlockpt(master.get()) != 0) fail(errno, "unlockpt");
+  return moveAboveStdio(std::move(master));
+}
+
+UniqueFd openSlave(int master, std::string* ptsName) {
+  char name[PATH_MAX];
+  if (::ptsname_r(master, name, sizeof name) != 0) fail(errno, "ptsname_r");
+  *ptsName = name;
+  int fd = -1;
+#ifdef TIOCGPTPEER
+  // Opens the peer without a path lookup, so a pts path swapped under us cannot be opened.
+  fd = ::ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+#endif
+  if (fd < 0) fd = ::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) fail(errno, "open", name);
+  return moveAboveStdio(UniqueFd(fd));
+}
+
+void configureTerminal(int slave, const SpawnSpec& spec) {
+  struct termios tio;
+  if (::tcgetattr(slave, &tio) == 0) {
+    tio.c_iflag |= IUTF8;  // so that erase in canonical mode removes whole UTF-8 characters
+    tio.c_cc[VERASE] = 0x7f;
+    ::tcsetattr(slave, TCSANOW, &tio);
+  }
+  struct winsize size {};
+  size.ws_col = spec.cols;
+  size.ws_row = spec.rows;
+  if (::ioctl(slave, TIOCSWINSZ, &size) != 0) fail(errno, "ioctl(TIOCSWINSZ)");
+}
+
+std::vector<char*> cStrings(const std::string& first, const std::vector<std::string>& rest) {
+  std::vector<char*> out;
+  out.reserve(rest.size() + 2);
+  if (!first.empty()) out.push_back(const_cast<char*>(first.c_str()));
+  for (const std::string& s : rest) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+int highestFdLimit() {
+  struct rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      limit.rlim_cur < static_cast<rlim_t>(INT_MAX)) {
+    return static_cast<int>(limit.rlim_cur);
+  }
+  return 65536;
+}
+
+// Everything the child needs, prepared before fork so the child allocates nothing.
+struct ChildPlan {
+  int slave;
+  int errorPipe;
+  int fdLimit;
+  const char* path;
+  const char* cwd;
+  char* const* argv;
+  char* const* envp;
+  long uid;
+  long gid;
+};
+
+void closeRange(unsigned first, unsigned last, int fdLimit) {
+  if (first > last) return;
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, first, last, 0) == 0) return;
+#endif
+  for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(fdLimit); ++fd) ::close(fd);
+}
+
+[[noreturn]] void reportAndExit(int errorPipe, int stage) {
+  ChildFailure failure{stage, errno};
+  ssize_t ignored = ::write(errorPipe, &failure, sizeof failure);
+  (void)ignored;
+  ::_exit(127);
+}
+
+// Runs in the forked child: async-signal-safe calls only (no malloc, no locks, no C++).
+[[noreturn]] void runChild(const ChildPlan& plan) {
+  ::setsid();
+  ::ioctl(plan.slave, TIOCSCTTY, 0);
+  ::dup2(plan.slave, STDIN_FILENO);
+  ::dup2(plan.slave, STDOUT_FILENO);
+  ::dup2(plan.slave, STDERR_FILENO);
+  closeRange(STDERR_FILENO + 1, static_cast<unsigned>(plan.errorPipe) - 1, plan.fdLimit);
+  closeRange(static_cast<unsigned>(plan.errorPipe) + 1, ~0U, plan.fdLimit);
+
+  // Raw system calls: glibc's wrappers would try to coordinate threads that are not here.
+  if (plan.gid >= 0 || plan.uid >= 0) {
+    if (::syscall(SYS_setgroups, 0, nullptr) != 0 && errno != EPERM) {
+      reportAndExit(plan.errorPipe, kStageSetGroups);
+    }
+  }
+  if (plan.gid >= 0 && ::syscall(SYS_setgid, plan.gid) != 0) reportAndExit(plan.errorPipe, kStageSetGid);
+  if (plan.uid >= 0 && ::syscall(SYS_setuid, plan.uid) != 0) reportAndExit(plan.errorPipe, kStageSetUid);
+
+  struct sigaction defaultAction {};
+  defaultAction.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &defaultAction, nullptr);
+  sigset_t empty;
+  sigemptyset(&empty);
+  ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+
+  if (::chdir(plan.cwd) != 0) reportAndExit(plan.errorPipe, kStageChdir);
+  ::execve(plan.path, plan.argv, plan.envp);
+  reportAndExit(plan.errorPipe, kStageExec);
+}
+
+// Blocks every signal for the lifetime of the object, so that no handler of the parent runs
+// in the child between fork and the child's reset of dispositions.
+class SignalBlocker {
+ public:
+  SignalBlocker() {
+    sigset_t all;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &saved_);
+  }
+  ~SignalBlocker() { ::pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+
+ private:
+  sigset_t saved_;
+};
+
+SystemError describeFailure(const ChildFailure& failure, const SpawnSpec& spec,
+                            const std::string& path) {
+  switch (failure.stage) {
+    case kStageChdir:
+      return {failure.err, "chdir", spec.cwd, ""};
+    case kStageSetGroups:
+      return {failure.err, "setgroups", "", ""};
+    case kStageSetGid:
+      return {failure.err, "setgid", "", ""};
+    case kStageSetUid:
+      return {failure.err, "setuid", "", ""};
+    default:
+      return {failure.err, "execve", path, ""};
+  }
+}
+
+// Reads the child's report. Zero bytes mean the pipe closed at a successful exec.
+bool readFailure(int fd, ChildFailure* failure) {
+  size_t got = 0;
+  auto* bytes = reinterpret_cast<char*>(failure);
+  while (got < sizeof *failure) {
+    ssize_t n = ::read(fd, bytes + got, sizeof *failure - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got == sizeof *failure;
+}
+
+}  // namespace
+
+SpawnedChild spawnInPty(const SpawnSpec& spec) {
+  const std::string path = resolveExecutable(spec);
+
+  SpawnedChild child;
+  child.master = openMaster();
+  UniqueFd slave = openSlave(child.master.get(), &child.ptsName);
+  configureTerminal(slave.get(), spec);
+
+  int pipeFds[2];
+  if (::pipe2(pipeFds, O_CLOEXEC) != 0) fail(errno, "pipe2");
+  UniqueFd errorRead(pipeFds[0]);
+  UniqueFd errorWrite = moveAboveStdio(UniqueFd(pipeFds[1]));
+
+  std::vector<char*> argv = cStrings(spec.file, spec.args);
+  std::vector<char*> envp = cStrings("", spec.env);
+  const ChildPlan plan{slave.get(), errorWrite.get(), highestFdLimit(), path.c_str(),
+                       spec.cwd.c_str(), argv.data(), envp.data(), spec.uid, spec.gid};
+
+  pid_t pid;
+  {
+    SignalBlocker blocked;
+    pid = ::fork();
+    if (pid == 0) runChild(plan);
+  }
+  if (pid < 0) fail(errno, "fork");
+
+  slave.reset();
+  errorWrite.reset();
+  ChildFailure failure{};
+  if (readFailure(errorRead.get(), &failure)) {
+    int status;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw describeFailure(failure, spec, path);
+  }
+  child.pid = pid;
+  return child;
+}
+
+}  // namespace native_pty
