@@ -35,7 +35,7 @@ void EnvState::callHandler() {
   Napi::HandleScope scope(env);
   napi_value result;
   // A callback scope, so that promise jobs and nextTicks queued by the handler run after it.
-  napi_status status = napi_make_callback(env_, asyncContext_, env.Undefined(), handler_.Value(),
+  napi_status status = napi_make_callback(env_, asyncContext_, env.Global(), handler_.Value(),
                                           0, nullptr, &result);
   if (status == napi_pending_exception) {
     napi_value error;
