@@ -5,9 +5,10 @@
  * Every function validates its arguments (TypeError / RangeError, never a crash) and ignores
  * ids it no longer knows, so that calls after exit are safe no-ops.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { loadAddon } from './native-loader.js';
 
 export interface SpawnRequest {
   /** The program, as given by the user (looked up on the child's PATH when it has no '/'). */
@@ -80,12 +81,11 @@ export interface NativeBinding {
   readonly highWaterMark: number;
 }
 
+/** dist/index.{js,cjs} and src/native.ts both sit one level below the package root. */
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function loadBinding(): NativeBinding {
-  const require = createRequire(import.meta.url);
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
-  return nodeGypBuild(packageRoot);
+  return loadAddon<NativeBinding>(packageRoot, 'native-pty');
 }
 
 export const native: NativeBinding = loadBinding();

@@ -1,0 +1,147 @@
+/**
+ * Finds and loads the compiled addon, and when that fails says exactly what was looked for and
+ * how to get it. Users meet this message on a platform without a prebuild, so it has to be
+ * enough to act on without reading node-gyp-build's source.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * The Node-API version the addon is compiled against (NAPI_VERSION in binding.gyp). Node
+ * refuses to load an addon that needs more than it offers, with a less helpful message.
+ */
+export const ADDON_NAPI_VERSION = 8;
+
+interface NodeGypBuild {
+  (dir: string): unknown;
+  resolve(dir: string): string;
+}
+
+/** What node-gyp-build matches prebuilds against, computed the same way it does. */
+function target() {
+  const platform = process.env.npm_config_platform || os.platform();
+  const arch = process.env.npm_config_arch || os.arch();
+  let libc = '';
+  if (platform === 'linux') {
+    libc = process.env.LIBC || (fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc');
+  }
+  return { platform, arch, libc };
+}
+
+/** The glibc version actually running, when Node can tell (undefined on musl and macOS). */
+function runtimeGlibc(): string | undefined {
+  try {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } })
+      ?.header;
+    return header?.glibcVersionRuntime;
+  } catch {
+    return undefined;
+  }
+}
+
+function listNodeFiles(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((name) => name.endsWith('.node'));
+  } catch {
+    return [];
+  }
+}
+
+/** Every prebuild the package carries, as 'linux-x64/native-pty.glibc.node'. */
+function shippedPrebuilds(dir: string): string[] {
+  const root = path.join(dir, 'prebuilds');
+  let tuples: string[];
+  try {
+    tuples = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  return tuples.flatMap((tuple) =>
+    listNodeFiles(path.join(root, tuple)).map((file) => `${tuple}/${file}`),
+  );
+}
+
+/** The command that builds the addon where it is installed. */
+function buildCommand(packageRoot: string, name: string): string {
+  const installed = packageRoot.split(path.sep).includes('node_modules');
+  if (!installed) return `npm run build:native   (in ${packageRoot})`;
+  // `npm explore ... npm run` is an explicit run-script, so npm 11's allowScripts policy (which
+  // may have kept our install script from running, and also gates `npm rebuild`) does not
+  // apply. npm's own node-gyp is on PATH inside `npm run`.
+  return (
+    `npm explore ${name} -- npm run build:native\n` +
+    `  or, where ${name}'s install script is allowed (npm install-scripts approve ${name}):\n` +
+    `    npm rebuild ${name} --build-from-source`
+  );
+}
+
+function describeFailure(
+  packageRoot: string,
+  name: string,
+  headline: string,
+  cause: unknown,
+): Error {
+  const { platform, arch, libc } = target();
+  const override = process.env[`${name.toUpperCase().replace(/-/g, '_')}_PREBUILD`];
+  const dir = override || packageRoot;
+  const tuple = `${platform}-${arch}`;
+  const tried: string[] = [];
+  if (!process.env.PREBUILDS_ONLY) {
+    tried.push(path.join(dir, 'build', 'Release', '*.node'));
+    tried.push(path.join(dir, 'build', 'Debug', '*.node'));
+  }
+  tried.push(path.join(dir, 'prebuilds', tuple, '*.node'));
+  tried.push(path.join(path.dirname(process.execPath), 'prebuilds', tuple, '*.node'));
+
+  const glibc = libc === 'glibc' ? runtimeGlibc() : undefined;
+  const libcText = libc ? `, libc ${libc}${glibc ? ` ${glibc}` : ''}` : '';
+  const shipped = shippedPrebuilds(dir);
+  const reason = cause instanceof Error ? cause.message.trim() : String(cause);
+
+  const lines = [
+    `${name}: ${headline}`,
+    `  looked for: ${tuple}${libcText}, Node-API ${ADDON_NAPI_VERSION} ` +
+      `(this Node ${process.versions.node} offers Node-API ${process.versions.napi ?? 'unknown'})`,
+    `  paths tried:`,
+    ...tried.map((p) => `    ${p}`),
+    `  prebuilds in this package: ${shipped.length ? shipped.join(', ') : 'none'}`,
+    ...(override ? [`  (directory taken from ${name.toUpperCase().replace(/-/g, '_')}_PREBUILD)`] : []),
+    `  reason: ${reason.split('\n')[0]}`,
+    `To build from source (needs a C++17 compiler, make and Python 3):`,
+    `  ${buildCommand(packageRoot, name)}`,
+  ];
+  const error = new Error(lines.join('\n'), { cause });
+  (error as NodeJS.ErrnoException).code = 'ERR_NATIVE_PTY_LOAD';
+  return error;
+}
+
+/**
+ * Loads the addon for the package at `packageRoot`: a local build/Release first, then a prebuild
+ * matching platform, arch and libc. No install step is needed for a prebuild to be found.
+ */
+export function loadAddon<T>(packageRoot: string, name: string): T {
+  const require = createRequire(path.join(packageRoot, 'package.json'));
+  const offered = Number(process.versions.napi);
+  if (offered && offered < ADDON_NAPI_VERSION) {
+    throw describeFailure(
+      packageRoot,
+      name,
+      `this Node offers Node-API ${offered}, the addon needs ${ADDON_NAPI_VERSION}`,
+      new Error('Node-API version too old; use Node 20 or newer'),
+    );
+  }
+  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+  let file: string;
+  try {
+    file = nodeGypBuild.resolve(packageRoot);
+  } catch (cause) {
+    throw describeFailure(packageRoot, name, 'no native build matches this platform', cause);
+  }
+  try {
+    return require(file) as T;
+  } catch (cause) {
+    throw describeFailure(packageRoot, name, `found ${file} but could not load it`, cause);
+  }
+}
