@@ -29,19 +29,32 @@ void EnvState::onWake(uv_async_t* handle) {
   static_cast<EnvState*>(handle->data)->callHandler();
 }
 
+// Runs from libuv, outside any JavaScript call, so nothing here may throw: while a worker is
+// being terminated every Node-API call can fail, and an exception would end the process.
+// Hence the C API with its status codes rather than node-addon-api's throwing wrappers.
 void EnvState::callHandler() {
   if (handler_.IsEmpty()) return;
-  Napi::Env env(env_);
-  Napi::HandleScope scope(env);
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
+  napi_value receiver;
+  napi_value handler;
   napi_value result;
-  // A callback scope, so that promise jobs and nextTicks queued by the handler run after it.
-  napi_status status = napi_make_callback(env_, asyncContext_, env.Global(), handler_.Value(),
-                                          0, nullptr, &result);
-  if (status == napi_pending_exception) {
-    napi_value error;
-    napi_get_and_clear_last_exception(env_, &error);
-    napi_fatal_exception(env_, error);  // surfaces as 'uncaughtException', as for any listener
+  if (napi_get_global(env_, &receiver) == napi_ok &&
+      napi_get_reference_value(env_, handler_, &handler) == napi_ok && handler != nullptr) {
+    // A callback scope, so that promise jobs and nextTicks queued by the handler run after it.
+    napi_status status =
+        napi_make_callback(env_, asyncContext_, receiver, handler, 0, nullptr, &result);
+    bool pending = false;
+    if (status != napi_ok && napi_is_exception_pending(env_, &pending) == napi_ok && pending) {
+      napi_value error;
+      // Surfaces as 'uncaughtException', as a throwing listener would. While the environment
+      // is terminating, there is nobody left to tell.
+      if (napi_get_and_clear_last_exception(env_, &error) == napi_ok) {
+        napi_fatal_exception(env_, error);
+      }
+    }
   }
+  napi_close_handle_scope(env_, scope);
 }
 
 void EnvState::shutdown() {
