@@ -118,6 +118,30 @@ function describeFailure(
 }
 
 /**
+ * NATIVE_PTY_ADDON=/abs/path/to/file.node loads exactly that file and nothing else, e.g. the
+ * sanitizer build (scripts/asan). No fallback: a run meant to test a special build must fail
+ * loudly rather than quietly test the regular one.
+ */
+function loadOverride<T>(require: NodeJS.Require, name: string): { addon: T } | undefined {
+  const variable = `${name.toUpperCase().replace(/-/g, '_')}_ADDON`;
+  const file = process.env[variable];
+  if (file === undefined || file === '') return undefined;
+  let error: Error;
+  if (!path.isAbsolute(file)) {
+    error = new Error(`${name}: ${variable} must be an absolute path to a .node file, got ${JSON.stringify(file)}`);
+  } else {
+    try {
+      return { addon: require(file) as T };
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message.trim().split('\n')[0] : String(cause);
+      error = new Error(`${name}: cannot load ${file} (from ${variable}): ${reason}`, { cause });
+    }
+  }
+  (error as NodeJS.ErrnoException).code = 'ERR_NATIVE_PTY_LOAD';
+  throw error;
+}
+
+/**
  * Loads the addon for the package at `packageRoot`: a local build/Release first, then a prebuild
  * matching platform, arch and libc. No install step is needed for a prebuild to be found.
  */
@@ -132,6 +156,8 @@ export function loadAddon<T>(packageRoot: string, name: string): T {
       new Error('Node-API version too old; use Node 20 or newer'),
     );
   }
+  const override = loadOverride<T>(require, name);
+  if (override !== undefined) return override.addon;
   const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
   let file: string;
   try {
