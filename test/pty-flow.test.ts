@@ -1,0 +1,138 @@
+/**
+ * Flow control and delivery: pause() holds output (the child blocks, memory stays bounded),
+ * resume() delivers all of it; wake mode delivers without waiting for a poll.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativePty } from '../src/index.js';
+import { native } from '../src/native.js';
+import { collect, isAlive, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+
+const HWM = native.highWaterMark;
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'native-pty-flow-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bytes the process has written so far (all fds), from /proc/<pid>/io. */
+function bytesWritten(pid: number): number {
+  return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
+
+/** Waits until the child's written byte count stops moving: it is blocked on a full terminal. */
+async function untilBlocked(pid: number): Promise<number> {
+  let last = -1;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const now = bytesWritten(pid);
+    if (now === last) return now;
+    if (Date.now() > deadline) throw new Error(`pid ${pid} kept writing (${now} bytes)`);
+    last = now;
+    await sleep(300);
+  }
+}
+
+describe('pause() and resume()', () => {
+  it('pause() holds the output and blocks the child; resume() delivers every byte, then exit', async () => {
+    expect(HWM).toBeGreaterThan(0);
+    const size = 4 * HWM;
+    const payload = randomBytes(size);
+    const file = path.join(dir, 'payload.bin');
+    writeFileSync(file, payload);
+
+    const pty = new NativePty('sh', ['-c', `stty raw -echo -iexten && exec head -c ${size} '${file}'`], {
+      encoding: null,
+    });
+    pty.pause();
+    const chunks: Buffer[] = [];
+    pty.on('data', (d: Buffer) => chunks.push(d));
+    const exited = waitForExit(pty);
+
+    const written = await untilBlocked(pty.pid);
+    expect(written).toBeLessThan(size);
+    expect(chunks).toHaveLength(0);
+    expect(pty.exited).toBe(false);
+    expect(isAlive(pty.pid)).toBe(true);
+
+    pty.resume();
+    const [code, signal] = await exited;
+    expect(code).toBe(0);
+    expect(signal).toBeUndefined();
+    expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+  });
+
+  it('a paused session with an endless writer stays bounded in memory; resume() lets it flow again', async () => {
+    const pty = new NativePty('yes', [], { encoding: null });
+    pty.pause();
+    let received = 0;
+    pty.on('data', (d: Buffer) => (received += d.length));
+    const rssBefore = process.memoryUsage().rss;
+
+    const written = await untilBlocked(pty.pid);
+    // The native buffer stops at its high-water mark; the kernel holds a little more.
+    expect(written).toBeLessThan(HWM + 4 * 1024 * 1024);
+    await sleep(500);
+    expect(bytesWritten(pty.pid)).toBe(written);
+    expect(received).toBe(0);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+
+    pty.resume();
+    await until(() => received > 2 * HWM, 10_000, 'output to flow again');
+    expect(bytesWritten(pty.pid)).toBeGreaterThan(written);
+    pty.kill('SIGKILL');
+    await waitForExit(pty);
+  });
+
+  it('pause() and resume() are idempotent', async () => {
+    const pty = new NativePty('sh', ['-c', 'read x; echo "got $x"']);
+    const done = collect<string>(pty);
+    pty.pause();
+    pty.pause();
+    pty.resume();
+    pty.resume();
+    pty.write('it\n');
+    const r = await done;
+    expect(r.chunks.join('')).toBe('it\r\ngot it\r\n');
+  });
+});
+
+describe("delivery: 'wake'", () => {
+  // A poll interval no test would wait for: only a wake from the I/O thread can deliver.
+  const NEVER = 1_000_000;
+
+  it('delivers echo and exit without waiting for a poll', async () => {
+    const pty = new NativePty('cat', [], { delivery: 'wake', pollInterval: NEVER });
+    const done = collect<string>(pty);
+    for (const word of ['ping', 'pong', 'again']) {
+      pty.write(`${word}\n`);
+      await waitForOutput(pty, `${word}\r\n${word}\r\n`);
+    }
+    pty.write('\x04');
+    const r = await done;
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('delivers a burst completely', async () => {
+    const pty = new NativePty('sh', ['-c', 'sleep 0.1; seq 1 20000'], { delivery: 'wake', pollInterval: NEVER });
+    const r = await collect<string>(pty);
+    const expected = Array.from({ length: 20000 }, (_, i) => `${i + 1}\r\n`).join('');
+    expect(r.chunks.join('') === expected).toBe(true);
+  });
+
+  it('without it, the same echo waits for the poll (which a new faster session shortens)', async () => {
+    const slow = new NativePty('cat', [], { pollInterval: NEVER });
+    const seen: string[] = [];
+    slow.on('data', (d: string) => seen.push(d));
+    slow.write('ping\n');
+    await sleep(300);
+    expect(seen).toEqual([]);
+    const fast = new NativePty('sleep', ['100']);
+    await waitForOutput(slow, 'ping\r\nping\r\n');
+    for (const pty of [slow, fast]) pty.kill('SIGKILL');
+    await Promise.all([waitForExit(slow), waitForExit(fast)]);
+  });
+});
