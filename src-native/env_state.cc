@@ -21,8 +21,19 @@ void EnvState::setWakeHandler(Napi::Function handler) {
   asyncOpen_ = true;
 }
 
-void EnvState::requestWake() {
-  if (asyncOpen_) uv_async_send(&async_);
+void EnvState::requestWake(int64_t nowMs, bool urgent) {
+  if (!asyncOpen_) return;
+  if (!urgent && lastWakeMs_ >= 0 && nowMs - lastWakeMs_ < kWakeGapMs) {
+    wakeDeferred_ = true;
+    return;
+  }
+  wakeDeferred_ = false;
+  lastWakeMs_ = nowMs;
+  uv_async_send(&async_);
+}
+
+void EnvState::fireDeferredWake(int64_t nowMs) {
+  if (wakeDeferred_ && nowMs >= lastWakeMs_ + kWakeGapMs) requestWake(nowMs, true);
 }
 
 void EnvState::onWake(uv_async_t* handle) {

@@ -23,7 +23,15 @@ class EnvState {
   void setWakeHandler(Napi::Function handler);
 
   // Any thread, with SessionManager's mutex held (which also orders it against shutdown()).
-  void requestWake();
+  // Wakes at once after a quiet spell; within kWakeGapMs of the last wake it only marks a
+  // wake as due, so a burst of small reads costs one JavaScript turn per gap, not one each.
+  // `urgent` (a full buffer) skips the gap.
+  void requestWake(int64_t nowMs, bool urgent);
+  // When a deferred wake is due (-1: none). Fires it if that time has come.
+  int64_t deferredWakeAt() const { return wakeDeferred_ ? lastWakeMs_ + kWakeGapMs : -1; }
+  void fireDeferredWake(int64_t nowMs);
+
+  static constexpr int64_t kWakeGapMs = 1;
 
   // JavaScript thread, at environment cleanup, after SessionManager forgot this environment
   // (under its mutex, so no thread calls requestWake() any more). Frees the object.
@@ -40,6 +48,8 @@ class EnvState {
   napi_env env_;
   uv_async_t async_{};
   bool asyncOpen_ = false;
+  int64_t lastWakeMs_ = -1;
+  bool wakeDeferred_ = false;
   Napi::FunctionReference handler_;
   napi_async_context asyncContext_ = nullptr;
 };

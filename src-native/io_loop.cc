@@ -94,9 +94,15 @@ void SessionManager::readOutput(Session& s, size_t limit, bool pastHighWaterMark
     break;
   }
   if (total == 0) return;
-  // Wake the JavaScript side for the first output after a quiet spell (wake mode), and in
-  // any mode when the buffer is full, so that throughput does not wait for the next poll.
-  markReady(s, (s.wake && wasEmpty) || s.output.size() >= kHighWaterMark);
+  // Wake the JavaScript side for new output in wake mode, and in any mode when the buffer is
+  // full, so that throughput does not wait for the next poll.
+  WakeUrgency wake = kNoWake;
+  if (s.output.size() >= kHighWaterMark) {
+    wake = kWakeNow;
+  } else if (s.wake && wasEmpty) {
+    wake = kWakeSoon;
+  }
+  markReady(s, wake);
 }
 
 void SessionManager::flushInput(Session& s) {
@@ -186,20 +192,26 @@ void SessionManager::finish(Session& s) {
   s.finished = true;
   if (s.graceDeadlineMs >= 0) --sessionsInGrace_;
   s.graceDeadlineMs = -1;
-  markReady(s, s.wake);
+  markReady(s, s.wake ? kWakeSoon : kNoWake);
 }
 
-void SessionManager::markReady(Session& s, bool wake) {
+void SessionManager::markReady(Session& s, WakeUrgency wake) {
   if (s.owner == nullptr) return;
   if (!s.queued) {
     s.queued = true;
     s.owner->ready.push_back(s.id);
   }
-  if (wake) s.owner->requestWake();
+  if (wake != kNoWake) s.owner->requestWake(nowMs(), wake == kWakeNow);
 }
 
 int SessionManager::nextTimeoutMs(int64_t now) const {
   int64_t timeout = sessionsWithoutPidfd_ > 0 ? kPidlessPollMs : -1;
+  for (const EnvState* env : envs_) {
+    const int64_t at = env->deferredWakeAt();
+    if (at < 0) continue;
+    const int64_t left = std::max<int64_t>(0, at - now);
+    if (timeout < 0 || left < timeout) timeout = left;
+  }
   if (sessionsInGrace_ == 0) return static_cast<int>(timeout);
   for (const auto& entry : sessions_) {
     const Session& s = *entry.second;
@@ -211,6 +223,7 @@ int SessionManager::nextTimeoutMs(int64_t now) const {
 }
 
 void SessionManager::runTimers(int64_t now) {
+  for (EnvState* env : envs_) env->fireDeferredWake(now);
   if (sessionsWithoutPidfd_ == 0 && sessionsInGrace_ == 0) return;
   for (auto& entry : sessions_) {
     Session& s = *entry.second;

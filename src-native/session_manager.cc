@@ -202,7 +202,7 @@ void SessionManager::setPaused(EnvState* env, uint32_t id, bool paused) {
   Session* s = find(env, id);
   if (s == nullptr) return;
   s->paused = paused;
-  if (!paused && (!s->output.empty() || s->finished)) markReady(*s, false);
+  if (!paused && (!s->output.empty() || s->finished)) markReady(*s, kNoWake);
 }
 
 pid_t SessionManager::foregroundGroup(EnvState* env, uint32_t id) {

@@ -83,7 +83,8 @@ class SessionManager {
   void tryReap(Session& s);
   void startGrace(Session& s);
   void finish(Session& s);
-  void markReady(Session& s, bool wake);
+  enum WakeUrgency { kNoWake, kWakeSoon, kWakeNow };
+  void markReady(Session& s, WakeUrgency wake);
   void closeMaster(Session& s);
   int nextTimeoutMs(int64_t now) const;
   void runTimers(int64_t now);

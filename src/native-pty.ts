@@ -56,7 +56,9 @@ export class NativePty extends EventEmitter implements IPty {
     const validFile = validateFile(file);
     const validArgs = validateArgs(args);
     const o = normalizeOptions(opts);
-    if (o.delivery === 'wake') enableWake();
+    // Also in poll mode: the I/O thread wakes us when a session's buffer reaches its high-water
+    // mark, so a busy child's throughput is not capped at one buffer per poll interval.
+    enableWake();
 
     const result = native.spawn({
       file: validFile,

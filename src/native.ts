@@ -73,7 +73,8 @@ export interface NativeBinding {
   /** Closes the master now (the child gets SIGHUP). The exit is still reported by readAll(). */
   close(id: number): void;
   /**
-   * Called on the JavaScript thread when a wake-mode session has news. One handler per
+   * Called on the JavaScript thread when a wake-mode session has news, and when any session's
+   * buffer reaches the high-water mark (so throughput never waits for a poll). One handler per
    * Node environment (main thread or worker); the handle never keeps the event loop alive.
    */
   setWakeHandler(handler: () => void): void;
