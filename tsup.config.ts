@@ -1,16 +1,33 @@
+import { rm, writeFile } from 'node:fs/promises';
+
 import { defineConfig } from 'tsup';
+
+// The ESM entry re-exports the CJS bundle instead of being a second copy of the code. With two
+// copies, a process that both imports and requires native-pty (an ESM app with a CJS
+// dependency on us) gets two pollers draining the one native session map: each steals the
+// other's output and exits, and sessions hang. Measured: 4 sessions, 2 per copy, none exited.
+// Node resolves the named exports through the `0 && (module.exports = {...})` hint esbuild
+// writes for cjs-module-lexer.
+const ESM_WRAPPER = `// One implementation for import and require: see tsup.config.ts.
+export * from './index.cjs';
+`;
 
 export default defineConfig({
   entry: { index: 'src/index.ts' },
-  // package.json has "type": "module", so ESM is index.js (+ .d.ts) and CJS is index.cjs (+ .d.cts).
+  // package.json has "type": "module": CJS is index.cjs (+ .d.cts), ESM index.js (+ .d.ts). The
+  // ESM bundle is built only for its .d.ts; onSuccess replaces its code with the wrapper.
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  // The loader finds the package root from import.meta.url; the CJS bundle needs the shim.
+  // The loader finds the package root from import.meta.url, which CJS needs shimmed.
   shims: true,
   clean: true,
   platform: 'node',
   target: 'node20',
-  // One file per format keeps the dist/.. package-root computation true for every module.
+  // One file keeps the loader's dist/.. package-root computation true.
   splitting: false,
+  async onSuccess() {
+    await writeFile('dist/index.js', ESM_WRAPPER);
+    await rm('dist/index.js.map', { force: true });
+  },
 });
