@@ -15,12 +15,18 @@
 namespace native_pty {
 namespace {
 
+// NATIVE_PTY_DISABLE_PIDFD=1 takes the path of kernels without pidfd_open (before 5.3), so
+// that the fallback is tested on kernels that have it.
+bool pidfdDisabled() {
+  static const bool disabled = std::getenv("NATIVE_PTY_DISABLE_PIDFD") != nullptr;
+  return disabled;
+}
+
 UniqueFd openPidfd(pid_t pid) {
 #ifdef SYS_pidfd_open
-  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-#else
-  return UniqueFd();
+  if (!pidfdDisabled()) return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
 #endif
+  return UniqueFd();
 }
 
 }  // namespace
