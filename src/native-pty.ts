@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { native, NativeKillTarget } from './native.js';
 import {
+  describe,
   normalizeOptions,
   validateArgs,
   validateFile,
@@ -131,6 +132,10 @@ export class NativePty extends EventEmitter implements IPty {
   }
 
   onExit(listener: (e: IExitEvent) => void): IDisposable {
+    // Checked here: the wrapper below is always a function, so on() would accept anything.
+    if (typeof listener !== 'function') {
+      throw new TypeError(`The "listener" argument must be a function, got ${describe(listener)}`);
+    }
     const wrapped = (exitCode: number, signal: number | undefined): void => listener({ exitCode, signal });
     this.on('exit', wrapped);
     return { dispose: () => void this.off('exit', wrapped) };

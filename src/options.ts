@@ -157,7 +157,11 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
   const o = opts as NativePtyOptions & Record<string, unknown>;
 
   const name = o.name === undefined ? DEFAULT_NAME : expectString(o.name, 'options.name');
-  const { cols, rows } = validateSize(o.cols ?? DEFAULT_COLS, o.rows ?? DEFAULT_ROWS);
+  // Only undefined means "default": null or 0 is a mistake to report, not to paper over.
+  const { cols, rows } = validateSize(
+    o.cols === undefined ? DEFAULT_COLS : o.cols,
+    o.rows === undefined ? DEFAULT_ROWS : o.rows,
+  );
   const cwd = o.cwd === undefined ? process.cwd() : expectString(o.cwd, 'options.cwd');
   const env = normalizeEnv(o.env === undefined ? process.env : o.env, o.env === undefined || o.env === process.env, name, cwd);
 
