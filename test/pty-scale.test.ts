@@ -5,20 +5,22 @@
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
 import { pollerState } from '../src/poller.js';
-import { collect, fdCount, run, until } from './fixtures/pty/harness.js';
+import { collect, fdCount, run, until, waitForOutput } from './fixtures/pty/harness.js';
 
 describe('100 concurrent sessions', () => {
   it('each gets exactly its own output', async () => {
     const n = 100;
     const lines = 50;
-    // Every child waits for a line, so all 100 are open at once and then write at once.
+    // Every child waits for a line, so all 100 are open at once and then write at once. It
+    // says R once its echo is off, so that the line we send is not echoed.
     const sessions = Array.from({ length: n }, (_, k) => {
       const pty = new NativePty('sh', [
         '-c',
-        `stty -echo; read go; i=0; while [ $i -lt ${lines} ]; do echo "s${k}-$i"; i=$((i+1)); done`,
+        `stty -echo; echo R; read go; i=0; while [ $i -lt ${lines} ]; do echo "s${k}-$i"; i=$((i+1)); done`,
       ]);
-      return { k, pty, done: collect<string>(pty) };
+      return { k, pty, done: collect<string>(pty), ready: waitForOutput(pty, 'R\r\n') };
     });
+    await Promise.all(sessions.map((s) => s.ready));
     for (const { pty } of sessions) pty.write('go\n');
     const pids = new Set(sessions.map((s) => s.pty.pid));
     const pts = new Set(sessions.map((s) => s.pty.ptsName));
@@ -27,7 +29,7 @@ describe('100 concurrent sessions', () => {
     for (const { k, done } of sessions) {
       const r = await done;
       expect(r.exitCode).toBe(0);
-      const expected = Array.from({ length: lines }, (_, i) => `s${k}-${i}\r\n`).join('');
+      const expected = 'R\r\n' + Array.from({ length: lines }, (_, i) => `s${k}-${i}\r\n`).join('');
       expect(r.chunks.join('')).toBe(expected);
     }
   });

@@ -131,7 +131,6 @@ describe('what the session reports', () => {
   it('process names the foreground process', async () => {
     // Job control gives sleep a process group of its own, in the foreground of the terminal.
     const pty = new NativePty('bash', ['-c', 'set -m; sleep 30; true']);
-    expect(pty.process).toBe('bash');
     await until(() => pty.process === 'sleep', 10_000, "process === 'sleep'");
     pty.kill('SIGKILL', 'foreground');
     pty.kill('SIGKILL');
