@@ -156,4 +156,14 @@ describe('binary data', () => {
     const r = await done;
     expect(r.chunks.join('')).toBe('R' + input);
   });
+
+  it('another encoding applies both ways: latin1 strings are written and read as latin1', async () => {
+    const input = 'caf\u00e9 \u00ff\u0080';
+    const pty = new NativePty('sh', ['-c', `${RAW} && printf R && head -c ${input.length}`], { encoding: 'latin1' });
+    const done = collect<string>(pty);
+    await waitForOutput(pty, 'R');
+    pty.write(input);
+    const r = await done;
+    expect(r.chunks.join('')).toBe('R' + input);
+  });
 });
