@@ -25,6 +25,9 @@ const SEQUENCE_TOKENS = [
   '\x1b[38;5;208m',
   '\x1b]0;t\u00edtle \u{1F600}\x07',
   '\x1b]8;;http://example.com/\x1b\\',
+  // 8-bit forms, as UTF-8 decodes them: CSI and a lone C1 control (NEL).
+  '\x9b1;32m',
+  '\x85',
 ];
 
 /** A deterministic generator, so that a failure can be replayed. */

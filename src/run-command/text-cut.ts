@@ -15,7 +15,13 @@ export interface Cut {
   bytes: number;
 }
 
-const ESC = '\x1b';
+/** ESC or a C1 control: what can start an escape sequence (see isEscapeIntroducer). */
+const INTRODUCER = /[\x1b\x80-\x9f]/g;
+
+function nextIntroducer(text: string, from: number): number {
+  INTRODUCER.lastIndex = from;
+  return INTRODUCER.exec(text)?.index ?? -1;
+}
 
 function isPairAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
@@ -78,12 +84,12 @@ function forEachSequenceBefore(
   limit: number,
   visit: (start: number, end: number) => boolean,
 ): void {
-  let s = text.indexOf(ESC);
+  let s = nextIntroducer(text, 0);
   while (s !== -1 && s < limit) {
     const end = escapeSequenceEnd(text, s);
     if (!visit(s, end) || end === -1) return;
     // An implementation that reports no progress must not stall this loop.
-    s = text.indexOf(ESC, Math.max(end, s + 1));
+    s = nextIntroducer(text, Math.max(end, s + 1));
   }
 }
 
