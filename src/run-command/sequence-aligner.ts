@@ -13,6 +13,9 @@ import { stripAnsi, trailingEscapeStart } from '../ansi.js';
  */
 export const MAX_CARRY = 64 * 1024;
 
+/** ESC or a C1 control, as src/ansi.ts defines the start of a sequence. */
+const INTRODUCER = /[\x1b\x80-\x9f]/;
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -26,8 +29,8 @@ export class SequenceAligner {
   write(data: string): string {
     let text = this.carry + data;
     this.carry = '';
-    const start = trailingEscapeStart(text);
-    if (start !== -1 && text.length - start <= MAX_CARRY) {
+    const start = this.unfinishedStart(text);
+    if (start !== -1) {
       this.carry = text.slice(start);
       text = text.slice(0, start);
     } else if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
@@ -37,6 +40,20 @@ export class SequenceAligner {
       text = text.slice(0, -1);
     }
     return this.strip ? stripAnsi(text) : text;
+  }
+
+  /**
+   * Where an unfinished sequence that may be held back begins, or -1. Only the last MAX_CARRY
+   * characters can hold one, so only they are examined: the cost of a write stays flat however
+   * large the batch. A native regex scan rules out the common window without any escape far
+   * faster than trailingEscapeStart's backward walk.
+   */
+  private unfinishedStart(text: string): number {
+    const from = Math.max(0, text.length - MAX_CARRY);
+    const window = from === 0 ? text : text.slice(from);
+    if (!INTRODUCER.test(window)) return -1;
+    const start = trailingEscapeStart(window);
+    return start === -1 ? -1 : from + start;
   }
 
   /**
