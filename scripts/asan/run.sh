@@ -8,6 +8,9 @@ cd "$root"
 bash scripts/asan/build.sh
 logs="$root/build-asan/logs"
 rm -rf "$logs"
+# Writable for every uid, like /tmp: some tests run children as nobody, and the sanitizer
+# must be able to write their reports too.
+mkdir -p "$logs" && chmod 1777 "$logs"
 # shellcheck source=env.sh
 source scripts/asan/env.sh "$logs"
 
