@@ -81,10 +81,6 @@ function run(file: string, args: string[], opts: ResolvedRunOptions): Promise<Ru
   let cause: 'timeout' | 'abort' | undefined;
   let callbackError: { error: unknown } | undefined;
 
-  // Input written to a child that has already gone fails with EIO; that is the child's
-  // choice not to read it, not a failure of the run, which reports how the child ended.
-  pty.on('error', () => {});
-
   return new Promise<RunResult>((resolve, reject) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -158,8 +154,8 @@ export async function runShell(commandLine: string, options?: ShellOptions): Pro
   if (typeof commandLine !== 'string') {
     throw new TypeError(`commandLine must be a string, got ${typeof commandLine}`);
   }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new TypeError('options must be an object');
   }
   const { shell, ...rest } = options ?? {};
   if (shell !== undefined && (typeof shell !== 'string' || shell.length === 0)) {

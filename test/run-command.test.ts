@@ -267,6 +267,7 @@ describe('argument checks', () => {
     ['cwd not a string', () => runCommand('true', [], { cwd: 5 as never })],
     ['commandLine not a string', () => runShell(5 as never)],
     ['shell empty', () => runShell('true', { shell: '' })],
+    ['runShell options an array', () => runShell('true', [] as never)],
   ])('rejects with a TypeError for %s', async (_what, call) => {
     await expect(call()).rejects.toThrow(TypeError);
   });
