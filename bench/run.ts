@@ -128,6 +128,15 @@ function toCell(def: WorkloadDef, impl: Impl, outcome: ProcessOutcome, params: R
   return { status: 'ok', data };
 }
 
+/** One cell from a workload's rounds: any failure wins; otherwise the rounds' data merged. */
+function mergeCells(def: WorkloadDef, cells: Cell[]): Cell {
+  if (cells.length === 1) return cells[0]!;
+  const bad = cells.find((c) => c.status !== 'ok');
+  if (bad !== undefined) return bad;
+  const data = cells.map((c) => c.data!);
+  return { status: 'ok', data: def.merge ? def.merge(data) : data[data.length - 1] };
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -166,17 +175,24 @@ async function main(): Promise<void> {
   const results: Results = {};
   const runs: Array<Record<string, unknown>> = [];
 
-  const jobs = workloads.flatMap((w) =>
-    w.impls.filter((impl) => opts.impls === null || opts.impls.has(impl)).map((impl) => ({ def: w, impl })),
-  );
+  const jobs = workloads.flatMap((w) => {
+    const impls = w.impls.filter((impl) => opts.impls === null || opts.impls.has(impl));
+    const rounds = w.rounds?.(opts.mode) ?? 1;
+    return Array.from({ length: rounds }, (_, round) => impls.map((impl) => ({ def: w, impl, round, rounds }))).flat();
+  });
+  // Each (workload, implementation) gets one cell per round; rounds are merged afterwards.
+  const parts = new Map<string, Cell[]>();
   let failed = 0;
-  for (const [i, { def, impl }] of jobs.entries()) {
-    const cells = (results[def.name] ??= {});
-    const prefix = `[${String(i + 1).padStart(2)}/${jobs.length}] ${def.name.padEnd(10)} ${impl.padEnd(11)}`;
+  for (const [i, { def, impl, round, rounds }] of jobs.entries()) {
+    const key = `${def.name}\0${impl}`;
+    const done = parts.get(key) ?? [];
+    parts.set(key, done);
+    const roundText = rounds > 1 ? ` ${round + 1}/${rounds}` : '';
+    const prefix = `[${String(i + 1).padStart(2)}/${jobs.length}] ${def.name.padEnd(10)} ${(impl + roundText).padEnd(15)}`;
     const params = def.params(opts.mode, files);
     const remaining = budgetEnd - performance.now();
     if (remaining < 5_000) {
-      cells[impl] = { status: 'skipped', error: 'quick-mode time budget used up' };
+      done.push({ status: 'skipped', error: 'quick-mode time budget used up' });
       log(`${prefix} skipped (time budget)`);
       continue;
     }
@@ -186,7 +202,7 @@ async function main(): Promise<void> {
     let args: string[];
     if (impl === 'c') {
       if (cReader.path === null || def.cArgs === undefined) {
-        cells[impl] = { status: 'n/a', error: cReader.reason };
+        done.push({ status: 'n/a', error: cReader.reason });
         continue;
       }
       command = cReader.path;
@@ -202,11 +218,15 @@ async function main(): Promise<void> {
       timeoutMs: Math.min(params.timeLimitMs + PROCESS_GRACE_MS, budgetEnd - performance.now()),
     });
     const cell = toCell(def, impl, outcome, params);
-    cells[impl] = cell;
+    done.push(cell);
     if (cell.status === 'error') failed++;
-    runs.push({ workload: def.name, impl, params, loadavgBefore: load, wallMs: outcome.wallMs, strays: outcome.strays, exitCode: outcome.code, raw: outcome.json });
+    runs.push({ workload: def.name, impl, round, params, loadavgBefore: load, wallMs: outcome.wallMs, strays: outcome.strays, exitCode: outcome.code, raw: outcome.json });
     const strays = outcome.strays > 0 ? `, ${outcome.strays} stray process(es) killed` : '';
     log(`${prefix} ${cell.status} (${(outcome.wallMs / 1e3).toFixed(1)} s${strays})${cell.status === 'error' ? `\n    ${cell.error?.replace(/\n/g, '\n    ')}` : ''}`);
+  }
+  for (const { def, impl } of jobs) {
+    const cells = (results[def.name] ??= {});
+    if (cells[impl] === undefined) cells[impl] = mergeCells(def, parts.get(`${def.name}\0${impl}`) ?? []);
   }
 
   const header = tableHeader();

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -66,25 +67,33 @@ static pid_t spawn_sh(const char *command, int *master) {
   return spawn_pty(argv, master);
 }
 
-/* Reads until EIO (every slave fd closed), the deadline, or a read error. Returns the bytes. */
+/*
+ * Reads until EIO (every slave fd closed), the deadline, or a read error; returns the bytes.
+ * Nonblocking, read until EAGAIN and only then poll: while data is waiting, one system call
+ * per chunk, as an I/O thread does it.
+ */
 static long long drain(int master, int *timed_out) {
   static char buf[READ_CHUNK];
   long long total = 0;
   *timed_out = 0;
+  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
   for (;;) {
-    struct pollfd p = {.fd = master, .events = POLLIN};
-    int ready = poll(&p, 1, remaining_ms());
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      *timed_out = 1;
-      return total;
-    }
     ssize_t n = read(master, buf, sizeof buf);
     if (n > 0) {
       total += n;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      struct pollfd p = {.fd = master, .events = POLLIN};
+      int ready = poll(&p, 1, remaining_ms());
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0) {
+        *timed_out = 1;
+        return total;
+      }
+      continue;
+    }
     return total; /* EIO on Linux once the child side is gone */
   }
 }

@@ -2,9 +2,11 @@
  * The workloads, their sizes in full and quick mode, which implementations each applies to,
  * and how the C reader is asked for the same measurement.
  */
+import { DEFAULT_POLL_INTERVAL } from '../../src/options.js';
 import type { Impl } from './impl.js';
-import { distribution, mbPerSecond, median } from './stats.js';
+import { distribution, median } from './stats.js';
 import { MiB } from './fixtures.js';
+import { summarizeThroughput, type DelayRecord, type RunRecord } from './throughput-summary.js';
 
 export type Mode = 'full' | 'quick';
 
@@ -21,6 +23,12 @@ export interface WorkloadDef {
   cArgs?(params: Record<string, unknown>): string[];
   /** Turns the C reader's raw samples into the shape the Node workload reports. */
   fromC?(raw: Record<string, unknown>, params: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Split into this many rounds, each running every implementation once in turn, so that a
+   * change in machine load falls on all of them alike; `merge` combines the rounds.
+   */
+  rounds?(mode: Mode): number;
+  merge?(parts: Array<Record<string, unknown>>): Record<string, unknown>;
 }
 
 const ALL: readonly Impl[] = ['c', 'native-poll', 'native-wake', 'node-pty'];
@@ -32,27 +40,25 @@ export const WORKLOADS: readonly WorkloadDef[] = [
   {
     name: 'throughput',
     impls: ALL,
+    // One run per process, implementations interleaved run by run.
+    rounds: (mode) => (mode === 'full' ? 5 : 2),
     params: (mode, files) => ({
       file: files.data,
       size: files.dataSize,
-      runs: mode === 'full' ? 5 : 2,
+      runs: 1,
       settleMs: 300,
-      timeLimitMs: mode === 'full' ? 120_000 : 30_000,
+      timeLimitMs: mode === 'full' ? 60_000 : 20_000,
     }),
     cArgs: (p) => ['throughput', String(p.file), String(p.size), String(p.runs), String(p.timeLimitMs)],
-    fromC: (raw) => {
-      const runs = raw.runs as Array<{ bytes: number; expected: number; ms: number; cpuMs: number; timedOut: boolean }>;
-      const mbps = runs.map((r) => mbPerSecond(r.expected, r.ms));
-      return {
-        runs,
-        mbps,
-        medianMbps: median(mbps),
-        exactRuns: runs.filter((r) => r.bytes === r.expected && !r.timedOut).length,
-        completeAtExitRuns: runs.filter((r) => r.bytes === r.expected).length,
-        cpuMsPerMb: median(runs.map((r) => r.cpuMs / (r.expected / 1e6))),
-        eventLoopDelayMs: null,
-      };
-    },
+    fromC: (raw) => summarizeThroughput(raw.runs as RunRecord[], []),
+    merge: (parts) =>
+      summarizeThroughput(
+        parts.flatMap((p) => p.runs as RunRecord[]),
+        parts.flatMap((p) => {
+          const d = p.eventLoopDelayMs as DelayRecord | null;
+          return d === null ? [] : [d];
+        }),
+      ),
   },
   {
     name: 'latency',
@@ -61,6 +67,7 @@ export const WORKLOADS: readonly WorkloadDef[] = [
       roundTrips: mode === 'full' ? 2000 : 200,
       warmup: mode === 'full' ? 200 : 20,
       roundTripLimitMs: 1000,
+      pollInterval: DEFAULT_POLL_INTERVAL,
       timeLimitMs: mode === 'full' ? 90_000 : 20_000,
     }),
     cArgs: (p) => ['latency', String(p.roundTrips), String(p.warmup), String(p.timeLimitMs)],

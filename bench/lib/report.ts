@@ -40,6 +40,7 @@ export const METRICS: readonly Metric[] = [
   { workload: 'latency', label: 'echo p90, µs', get: (d) => d.us?.p90, digits: 0, ratio: true },
   { workload: 'latency', label: 'echo p99, µs', get: (d) => d.us?.p99, digits: 0, ratio: true },
   { workload: 'latency', label: 'echo max, µs', get: (d) => d.us?.max, digits: 0, ratio: true },
+  { workload: 'latency', label: 'control: setInterval(poll interval) gap p99, ms', get: (d) => d.controlTimerGapMs?.p99, digits: 1 },
   { workload: 'spawn', label: 'spawn→exit mean, ms', get: (d) => d.totalMs?.mean, digits: 2, ratio: true },
   { workload: 'spawn', label: 'spawn→exit p99, ms', get: (d) => d.totalMs?.p99, digits: 2, ratio: true },
   { workload: 'spawn', label: 'spawn call blocks, mean µs', get: (d) => d.callUs?.mean, digits: 0, ratio: true },
@@ -189,7 +190,7 @@ export function checkTargets(results: Results, pollInterval: number): TargetChec
 
   for (const impl of NATIVE) {
     const d = data(results, 'activity', impl);
-    if (d !== undefined && !d.supported) {
+    if (results.activity?.[impl]?.status === 'n/a') {
       add('activity detection costs < 3% of throughput', impl, 'n/a (no activity detection yet)', null);
       continue;
     }

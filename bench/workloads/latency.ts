@@ -1,6 +1,11 @@
 /**
  * latency: one byte written to a raw-mode `cat`, timed until its echo is delivered; the next
  * byte goes out as soon as the echo is in. Reported in µs after a warm-up.
+ *
+ * In poll mode an echo waits for the poller's next tick, so its latency is the poll interval
+ * plus however late Node's timer fires. As a control, a plain setInterval with the same
+ * interval runs alongside and its gaps are reported: they show how late timers fire on this
+ * machine at this moment, whatever the library does.
  */
 import { distribution } from '../lib/stats.js';
 import { nowMs, runWorkload, waitFor, type BaseParams } from '../lib/workload.js';
@@ -10,6 +15,8 @@ interface Params extends BaseParams {
   warmup: number;
   /** A round trip slower than this is a failure, not a sample. */
   roundTripLimitMs: number;
+  /** NativePty's poll interval, for the control timer in poll mode. */
+  pollInterval: number;
 }
 
 runWorkload<Params>('latency', async ({ impl, params, left }) => {
@@ -60,6 +67,16 @@ runWorkload<Params>('latency', async ({ impl, params, left }) => {
   });
 
   if (!(await waitFor(() => ready || exited, Math.min(10_000, left())))) failure = 'cat never became ready';
+  const timerGaps: number[] = [];
+  let control: NodeJS.Timeout | undefined;
+  if (impl.name === 'native-poll') {
+    let last = nowMs();
+    control = setInterval(() => {
+      const t = nowMs();
+      timerGaps.push(t - last);
+      last = t;
+    }, params.pollInterval);
+  }
   if (failure === null && !exited) {
     endAt = nowMs() + left();
     await new Promise<void>((resolve) => {
@@ -81,8 +98,15 @@ runWorkload<Params>('latency', async ({ impl, params, left }) => {
       sendNext();
     });
   }
+  clearInterval(control);
   if (exited && failure === null && index < total) failure = 'cat exited early';
   pty.kill('SIGKILL');
   await waitFor(() => exited, 5_000);
-  return { ok: failure === null, failure, roundTrips: samples.length, us: distribution(samples) };
+  return {
+    ok: failure === null,
+    failure,
+    roundTrips: samples.length,
+    us: distribution(samples),
+    controlTimerGapMs: timerGaps.length > 0 ? distribution(timerGaps) : null,
+  };
 });

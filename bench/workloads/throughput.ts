@@ -6,8 +6,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { mbPerSecond, median } from '../lib/stats.js';
 import { catCommand, streamRun, type StreamRun } from '../lib/stream-run.js';
+import { summarizeThroughput } from '../lib/throughput-summary.js';
 import { runWorkload, type BaseParams } from '../lib/workload.js';
 
 interface Params extends BaseParams {
@@ -35,18 +35,7 @@ runWorkload<Params>('throughput', async ({ impl, params, left }) => {
       }),
     );
   }
-  const mbps = runs.map((r) => mbPerSecond(r.expected, r.ms));
-  return {
-    runs,
-    mbps,
-    medianMbps: median(mbps),
-    exactRuns: runs.filter((r) => r.bytes === r.expected && !r.timedOut).length,
-    completeAtExitRuns: runs.filter((r) => r.bytesAtExit === r.expected).length,
-    cpuMsPerMb: median(runs.map((r) => r.cpuMs / (r.expected / 1e6))),
-    eventLoopDelayMs: {
-      p50: histogram.percentile(50) / 1e6,
-      p99: histogram.percentile(99) / 1e6,
-      max: histogram.max / 1e6,
-    },
-  };
+  return summarizeThroughput(runs, [
+    { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 },
+  ]);
 });

@@ -1,0 +1,38 @@
+/**
+ * The throughput figures from a list of runs, however they were split across processes: the
+ * runner interleaves implementations run by run (one process per run) and merges them here.
+ */
+import { mbPerSecond, median } from './stats.js';
+
+export interface RunRecord {
+  expected: number;
+  bytes: number;
+  /** -1 where not applicable (the C reader reads until EIO, there is no 'exit' to race). */
+  bytesAtExit?: number;
+  ms: number;
+  cpuMs: number;
+  timedOut: boolean;
+}
+
+export interface DelayRecord {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function summarizeThroughput(runs: RunRecord[], delays: DelayRecord[]): Record<string, unknown> {
+  const mbps = runs.map((r) => mbPerSecond(r.expected, r.ms));
+  return {
+    runs,
+    mbps,
+    medianMbps: median(mbps),
+    exactRuns: runs.filter((r) => r.bytes === r.expected && !r.timedOut).length,
+    completeAtExitRuns: runs.filter((r) => (r.bytesAtExit ?? r.bytes) === r.expected).length,
+    cpuMsPerMb: median(runs.map((r) => r.cpuMs / (r.expected / 1e6))),
+    // Per process: the median of their p99s, the worst of their maxima.
+    eventLoopDelayMs:
+      delays.length === 0
+        ? null
+        : { p50: median(delays.map((d) => d.p50)), p99: median(delays.map((d) => d.p99)), max: Math.max(...delays.map((d) => d.max)), processes: delays.length },
+  };
+}
