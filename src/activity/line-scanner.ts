@@ -33,9 +33,29 @@ const ANCHORS = ['…', '...', 'interrupt', 'cancel'] as const;
 /** What ends a control string that is being skipped (see the note on '\n' above). */
 const OSC_END = /[\x07\x0a\x18\x1a\x1b\x80-\x9f]/;
 const STRING_END = /[\x0a\x18\x1a\x1b\x80-\x9f]/;
+/** Shorter stretches without '\n' are simply read through. */
+const SPARSE_MIN = 4096;
+const C1 = /[\x80-\x9f]/;
+/** #scanRegion's `until`: read every line; stop once the sink is satisfied. */
+const ALL_LINES = Number.POSITIVE_INFINITY;
+const UNTIL_SATISFIED = -1;
 const NOT_IN_STRING = 0;
 const IN_OSC = 1;
 const IN_OTHER_STRING = 2;
+
+/**
+ * The first anchor at or after `pos`, or -1. `next` caches each anchor's next position, so that
+ * an anchor that is absent is searched for once per chunk, not once per line.
+ */
+function nextAnchor(s: string, pos: number, next: number[]): number {
+  let at = -1;
+  for (let k = 0; k < next.length; k++) {
+    let p = next[k]!;
+    if (p >= 0 && p < pos) next[k] = p = s.indexOf(ANCHORS[k]!, pos);
+    if (p >= 0 && (at < 0 || p < at)) at = p;
+  }
+  return at;
+}
 
 export interface LineSink {
   /** Every line must be delivered (custom detectors can recognise anything). */
@@ -93,19 +113,65 @@ export class LineScanner {
     const n = s.length;
     const firstLF = s.indexOf('\n', start);
     if (firstLF < 0) {
-      this.#scanRegion(s, start, n);
+      this.#scanSparse(s, start, n);
       return;
     }
-    this.#scanRegion(s, start, firstLF);
+    this.#scanSparse(s, start, firstLF);
     const lastLF = s.lastIndexOf('\n');
     let pos = firstLF + 1;
     while ((this.#sink.everyLine || !this.#sink.satisfied) && pos < lastLF) {
       const end = s.indexOf('\n', pos);
-      this.#scanRegion(s, pos, end);
+      this.#scanRegion(s, pos, end, ALL_LINES);
       pos = end + 1;
     }
     if (pos < lastLF) this.#scanAnchors(s, pos, lastLF);
-    this.#scanRegion(s, lastLF + 1, n);
+    this.#scanSparse(s, lastLF + 1, n);
+  }
+
+  /**
+   * Reads s[from, to), a stretch without '\n', like #scanRegion, but when it is long (a
+   * full-screen program's repaint has no newlines) reads only what can matter: the first lines
+   * until the sink is satisfied, the lines around anchors, and the last line, found backwards.
+   */
+  #scanSparse(s: string, from: number, to: number): void {
+    if (to - from <= SPARSE_MIN || this.#sink.everyLine || C1.test(s.slice(from, to))) {
+      // Backwards search relies on ESC being the only introducer; C1 controls are rare enough.
+      this.#scanRegion(s, from, to, ALL_LINES);
+      return;
+    }
+    const p = this.#scanRegion(s, from, to, UNTIL_SATISFIED);
+    if (p >= to) return;
+    const tail = to === s.length ? this.#lineStartBefore(s, p, to) : to;
+    if (tail > p) this.#scanAnchorsInline(s, p, tail);
+    if (to === s.length) this.#scanRegion(s, tail, to, ALL_LINES);
+  }
+
+  /**
+   * Start of the line that position `at` is on, not before `from` (which is a line start). Only
+   * ESC can start a sequence here, so reading sequences forward from each ESC met going
+   * backwards gives what a forward scan would.
+   */
+  #lineStartBefore(s: string, from: number, at: number): number {
+    for (let i = at - 1; i >= from; i--) {
+      const c = s.charCodeAt(i);
+      if (c === 0x0d || c === 0x0b || c === 0x0c) return i + 1;
+      if (c === 0x1b) {
+        const end = sequenceEnd(s, i, s.length);
+        if (end >= 0 && end <= at && sequenceEffect(s, i, end) === EFFECT_BREAK) return end;
+      }
+    }
+    return from;
+  }
+
+  /** #scanAnchors for a stretch without '\n': lines are bounded by breaks found both ways. */
+  #scanAnchorsInline(s: string, from: number, to: number): void {
+    const next = ANCHORS.map((a) => s.indexOf(a, from));
+    let pos = from;
+    while (pos < to) {
+      const at = nextAnchor(s, pos, next);
+      if (at < 0 || at >= to) return;
+      pos = this.#scanRegion(s, this.#lineStartBefore(s, pos, at), to, at);
+    }
   }
 
   /** Continues skipping an over-long control string; returns where normal text resumes, or -1. */
@@ -129,26 +195,24 @@ export class LineScanner {
     const next = ANCHORS.map((a) => s.indexOf(a, from));
     let pos = from;
     while (pos < to) {
-      let at = to;
-      for (let k = 0; k < next.length; k++) {
-        let p = next[k]!;
-        if (p >= 0 && p < pos) next[k] = p = s.indexOf(ANCHORS[k]!, pos);
-        if (p >= 0 && p < at) at = p;
-      }
-      if (at >= to) return;
+      const at = nextAnchor(s, pos, next);
+      if (at < 0 || at >= to) return;
       const lineStart = s.lastIndexOf('\n', at) + 1;
       let lineEnd = s.indexOf('\n', at);
       if (lineEnd < 0 || lineEnd > to) lineEnd = to;
-      this.#scanRegion(s, lineStart, lineEnd);
+      this.#scanRegion(s, lineStart, lineEnd, ALL_LINES);
       pos = lineEnd + 1;
     }
   }
 
   /**
    * Splits s[from, to) into lines at \r, \v, \f and cursor moves and handles each. `to` is either
-   * a '\n' (the last line is complete) or the end of the chunk (it is carried over).
+   * a '\n' (the last line is complete) or the end of the chunk (it is carried over). `until`
+   * stops it early, at the start of a line: once a line has ended at or after that position,
+   * or with UNTIL_SATISFIED once a line has ended and the sink is satisfied. Returns where it
+   * stopped (`to` when it read everything).
    */
-  #scanRegion(s: string, from: number, to: number): void {
+  #scanRegion(s: string, from: number, to: number, until: number): number {
     const complete = to < s.length;
     let lineStart = from;
     let hasEsc = false;
@@ -169,6 +233,7 @@ export class LineScanner {
         this.#endLine(s, lineStart, i, hasEsc, visible, paren, true);
         lineStart = i + 1;
         hasEsc = visible = paren = false;
+        if (until >= 0 ? i >= until : this.#sink.satisfied) return lineStart;
       } else if (c === 0x1b || (c >= 0x80 && c <= 0x9f)) {
         const end = sequenceEnd(s, i, to);
         if (end < 0) {
@@ -179,12 +244,13 @@ export class LineScanner {
           }
           this.#endLine(s, lineStart, i, hasEsc, visible, paren, false);
           this.#savePending(s, i);
-          return;
+          return to;
         }
         if (sequenceEffect(s, i, end) === EFFECT_BREAK) {
           this.#endLine(s, lineStart, i, hasEsc, visible, paren, true);
           lineStart = end;
           hasEsc = visible = paren = false;
+          if (until >= 0 ? i >= until : this.#sink.satisfied) return lineStart;
         } else {
           hasEsc = true;
         }
@@ -192,6 +258,7 @@ export class LineScanner {
       }
     }
     this.#endLine(s, lineStart, to, hasEsc, visible, paren, complete);
+    return to;
   }
 
   #savePending(s: string, at: number): void {
