@@ -57,7 +57,8 @@ const steps = [
   ['pack', () => {
     // prepack runs `npm run build`: its pre-hook makes prebuilds/<tuple>, then tsup the bundles.
     const r = mustRun(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, env: cleanEnv() });
-    const json = r.stdout.slice(r.stdout.indexOf('['));
+    // prepack's own output shares stdout with the JSON, which starts on a line of its own.
+    const json = r.stdout.slice(r.stdout.lastIndexOf('\n[\n') + 1);
     const [info] = JSON.parse(json);
     tarball = path.join(work, info.filename);
     const files = info.files.map((f) => f.path);

@@ -77,12 +77,13 @@ function packageDir(name: string, prebuilds: Record<string, Buffer | string> = {
 
 /** The addon compiled in this checkout (npm ci's install script or `npm run prebuild`). */
 function builtAddon(): string {
+  const prebuilt = path.join(root, 'prebuilds', tuple);
   const candidates = [
     path.join(root, 'build', 'Release', 'native_pty.node'),
-    ...fs
-      .readdirSync(path.join(root, 'prebuilds', tuple), { withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.node'))
-      .map((e) => path.join(root, 'prebuilds', tuple, e.name)),
+    // A clean clone has no prebuilds/<tuple>/ until `npm run prebuild`.
+    ...(fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : [])
+      .filter((name) => name.endsWith('.node'))
+      .map((name) => path.join(prebuilt, name)),
   ].filter((f) => fs.existsSync(f));
   if (candidates.length === 0) throw new Error('no compiled addon: run `npm run build:native`');
   return candidates[0];
