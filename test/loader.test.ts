@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { ADDON_NAPI_VERSION } from '../src/native-loader.js';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativeTs = path.join(root, 'src', 'native.ts');
 const tuple = `${process.platform}-${process.arch}`;
@@ -92,6 +94,12 @@ function builtAddon(): string {
 const libcTag = process.platform === 'linux' ? (fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : '';
 
 describe('loading the addon', () => {
+  it('reports the Node-API version binding.gyp really builds with', () => {
+    const gyp = fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8');
+    const defined = /NAPI_VERSION=(\d+)/.exec(gyp)?.[1];
+    expect(Number(defined)).toBe(ADDON_NAPI_VERSION);
+  });
+
   it('loads the checkout build and it spawns a real process', () => {
     const outcome = load(undefined);
     expect(outcome.message).toBeUndefined();
@@ -120,7 +128,9 @@ describe('when no binary can be loaded', () => {
     expect(message).toContain('no native build matches this platform');
     expect(message).toContain(`looked for: ${tuple}`);
     if (libcTag) expect(message).toContain(`libc ${libcTag}`);
-    expect(message).toMatch(/Node-API 8 \(this Node \S+ offers Node-API \d+\)/);
+    expect(message).toContain(
+      `Node-API ${ADDON_NAPI_VERSION} (this Node ${process.versions.node} offers Node-API ${process.versions.napi})`,
+    );
     for (const tried of [
       path.join(dir, 'build', 'Release', '*.node'),
       path.join(dir, 'build', 'Debug', '*.node'),
