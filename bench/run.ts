@@ -21,8 +21,8 @@ import { DEFAULT_POLL_INTERVAL } from '../src/options.js';
 import { bundleWorkloads } from './lib/bundle.js';
 import { DATA_SIZE, WORKLOADS, type Mode, type WorkloadDef } from './lib/config.js';
 import { ensureCReader, ensureDataFile, type CReader } from './lib/fixtures.js';
-import type { Impl } from './lib/impl.js';
-import { runProcess, type ProcessOutcome } from './lib/proc.js';
+import { NODE_IMPLS, type Impl } from './lib/impl.js';
+import { interruptOnSignal, runProcess, type ProcessOutcome } from './lib/proc.js';
 import { checkTargets, markdownTable, plainTable, tableHeader, tableRows, type Cell, type Results } from './lib/report.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -60,13 +60,15 @@ function parseArgs(argv: string[]): Options {
       process.exit(2);
     }
   }
-  const known = new Set(WORKLOADS.map((w) => w.name));
-  for (const name of opts.only ?? []) {
-    if (!known.has(name)) {
-      process.stderr.write(`bench: unknown workload ${JSON.stringify(name)}; known: ${[...known].join(', ')}\n`);
+  const check = (given: Set<string> | null, known: readonly string[], what: string): void => {
+    for (const name of given ?? []) {
+      if (known.includes(name)) continue;
+      process.stderr.write(`bench: unknown ${what} ${JSON.stringify(name)}; known: ${known.join(', ')}\n`);
       process.exit(2);
     }
-  }
+  };
+  check(opts.only, WORKLOADS.map((w) => w.name), 'workload');
+  check(opts.impls, ['c', ...NODE_IMPLS], 'implementation');
   return opts;
 }
 
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
   const markerValue = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const marker = `${markerName}=${markerValue}`;
   const env = { ...process.env, [markerName]: markerValue };
+  interruptOnSignal(marker);
 
   const addon = addonInfo();
   if (addon.stale) log(`bench: WARNING: ${addon.file} is older than src-native/; run \`npm run build:native\` first`);

@@ -21,6 +21,25 @@ export interface ProcessOutcome {
 
 const TERM_GRACE_MS = 3_000;
 
+/** The workload process running now, for interruptOnSignal(). */
+let current: number | undefined;
+
+/**
+ * Ctrl+C or SIGTERM on the runner: kill the running workload and every process of the run by
+ * pid before leaving, rather than leave them to the terminal's hang-up.
+ */
+export function interruptOnSignal(marker: string): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    // Synchronously, so that nothing of the run (a table, a results file) follows.
+    if (current !== undefined) signalPid(current, 'SIGKILL');
+    for (const pid of findMarked(marker)) signalPid(pid, 'SIGKILL');
+    process.stderr.write(`bench: interrupted by ${signal}; every process of the run killed\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export function runProcess(
   command: string,
   args: string[],
@@ -35,6 +54,7 @@ export function runProcess(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const pid = child.pid;
+    current = pid;
     let killTimer: NodeJS.Timeout | undefined;
     const termTimer = setTimeout(() => {
       timedOut = true;
@@ -45,6 +65,7 @@ export function runProcess(
     }, opts.timeoutMs);
     child.on('error', (err) => (stderr += `\n${err.message}`));
     child.on('close', (code, signal) => {
+      current = undefined;
       clearTimeout(termTimer);
       clearTimeout(killTimer);
       const wallMs = performance.now() - started;
