@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <signal.h>
 
+#include <cstdint>
 #include <fstream>
 #include <string>
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr int64_t kMaxSessionId = 0xffffffffLL;
 constexpr int64_t kMaxSignal = NSIG - 1;
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 
 EnvState* envOf(const Napi::CallbackInfo& info) { return static_cast<EnvState*>(info.Data()); }
 SessionManager& manager() { return SessionManager::instance(); }
@@ -98,7 +100,11 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
 
 Napi::Value ReadAll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::vector<Drained> drained = manager().drainReady(envOf(info));
+  size_t maxBytes = SIZE_MAX;
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    maxBytes = static_cast<size_t>(integerArg(info[0], "maxBytes", 1, kMaxSafeInteger));
+  }
+  const std::vector<Drained> drained = manager().drainReady(envOf(info), maxBytes);
   Napi::Array batch = Napi::Array::New(env, drained.size() * 4);
   uint32_t slot = 0;
   for (const Drained& item : drained) {

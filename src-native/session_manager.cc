@@ -142,12 +142,15 @@ size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_
   return s->pendingInput();
 }
 
-std::vector<Drained> SessionManager::drainReady(EnvState* env) {
+std::vector<Drained> SessionManager::drainReady(EnvState* env, size_t maxBytes) {
   std::vector<Drained> drained;
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<uint32_t> ready;
   ready.swap(env->ready);
-  for (uint32_t id : ready) {
+  size_t total = 0;
+  size_t next = 0;
+  for (; next < ready.size() && total < maxBytes; ++next) {
+    const uint32_t id = ready[next];
     Session* s = find(env, id);
     if (s == nullptr) continue;
     s->queued = false;
@@ -155,6 +158,7 @@ std::vector<Drained> SessionManager::drainReady(EnvState* env) {
     if (s->output.empty() && !s->finished) continue;
     Drained item{id, {}, s->finished, s->exitCode, s->exitSignal};
     item.data.swap(s->output);
+    total += item.data.size();
     if (s->finished) {
       sessions_.erase(id);
     } else {
@@ -162,6 +166,8 @@ std::vector<Drained> SessionManager::drainReady(EnvState* env) {
     }
     drained.push_back(std::move(item));
   }
+  // Sessions the byte budget did not reach stay queued, first in line for the next drain.
+  env->ready.insert(env->ready.begin(), ready.begin() + next, ready.end());
   return drained;
 }
 

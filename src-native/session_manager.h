@@ -53,7 +53,8 @@ class SessionManager {
   // JavaScript-thread operations on the caller's own sessions. Unknown ids are ignored.
   uint32_t add(EnvState* env, SpawnedChild child, bool wake);
   size_t write(EnvState* env, uint32_t id, const char* data, size_t length);
-  std::vector<Drained> drainReady(EnvState* env);
+  // Drains ready sessions in the order their news arrived, until maxBytes have been taken.
+  std::vector<Drained> drainReady(EnvState* env, size_t maxBytes);
   bool drainOne(EnvState* env, uint32_t id, std::vector<char>* out);
   void resize(EnvState* env, uint32_t id, unsigned short cols, unsigned short rows,
               unsigned short xpixel, unsigned short ypixel);

@@ -61,8 +61,12 @@ export interface NativeBinding {
   write(id: number, data: Buffer | string): number;
   /** Drains one session's buffered output (null when there is none). Does not report exit. */
   read(id: number): Buffer | null;
-  /** Drains every session that is not paused and has output or has exited, in one call. */
-  readAll(): DrainBatch;
+  /**
+   * Drains every session that is not paused and has output or has exited, in one call, in the
+   * order their news arrived. With `maxBytes`, it stops once that much output was taken; the
+   * sessions it did not reach are first in line for the next call.
+   */
+  readAll(maxBytes?: number): DrainBatch;
   resize(id: number, cols: number, rows: number, xpixel: number, ypixel: number): void;
   /** Sends a signal; errors such as ESRCH after exit are ignored. */
   kill(id: number, signal: number, target: NativeKillTarget): void;

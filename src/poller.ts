@@ -17,6 +17,13 @@ export interface PollerSession {
   deliver(data: Buffer | null, exitCode: number, signal: number): void;
 }
 
+/**
+ * Output handed to listeners in one event-loop turn, at most (give or take one session's
+ * buffer). Fifty busy sessions would otherwise deliver 50 MiB in a single turn and stall every
+ * other callback of a server for as long as decoding and listeners take.
+ */
+const TICK_BUDGET_BYTES = 1024 * 1024;
+
 const sessions = new Map<number, PollerSession>();
 /** How many live sessions use each pollInterval, so the minimum is cheap to keep. */
 const intervalCounts = new Map<number, number>();
@@ -119,10 +126,12 @@ export function tick(): void {
   try {
     do {
       tickAgain = false;
-      const batch = native.readAll();
+      const batch = native.readAll(TICK_BUDGET_BYTES);
+      let drainedBytes = 0;
       for (let i = 0; i + BATCH_STRIDE <= batch.length; i += BATCH_STRIDE) {
         const id = batch[i] as number;
         const data = batch[i + 1] as Buffer | null;
+        if (data !== null) drainedBytes += data.length;
         const exitCode = batch[i + 2] as number;
         const signal = batch[i + 3] as number;
         const session = sessions.get(id);
@@ -136,6 +145,9 @@ export function tick(): void {
           rethrowLater(err);
         }
       }
+      // The budget ran out: more may be waiting. Continue on the next turn, after whatever
+      // else the event loop has to do.
+      if (drainedBytes >= TICK_BUDGET_BYTES) kick();
     } while (tickAgain);
   } finally {
     ticking = false;
