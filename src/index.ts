@@ -8,3 +8,11 @@ export type {
   KillTarget,
   NativePtyOptions,
 } from './types.js';
+
+export { ActivityDetector, parseStatusLine } from './activity/index.js';
+export type { ActivityEvent, ActivityOptions, AgentStatus, DetectedStatus, StatusDetector } from './activity/index.js';
+
+export { AbortError, runCommand, runShell } from './run-command.js';
+export type { RunOptions, RunResult, ShellOptions } from './run-command.js';
+
+export { stripAnsi } from './ansi.js';

@@ -4,6 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
+import { ActivityDetector } from './activity/detector.js';
+import type { ActivityEvent, AgentStatus } from './activity/types.js';
 import { native, NativeKillTarget } from './native.js';
 import {
   describe,
@@ -38,6 +40,9 @@ export class NativePty extends EventEmitter implements IPty {
   readonly #encoding: BufferEncoding | null;
   /** Only for text output: a multi-byte character split across reads must arrive whole. */
   readonly #decoder: StringDecoder | null;
+  /** Watches the decoded output for AI coding CLIs' status lines (null when turned off). */
+  readonly #activity: ActivityDetector | null;
+  readonly #activityDecoder: StringDecoder | null;
   #cols: number;
   #rows: number;
   #refed = true;
@@ -80,6 +85,10 @@ export class NativePty extends EventEmitter implements IPty {
     this.#file = validFile;
     this.#encoding = o.encoding;
     this.#decoder = o.encoding === null ? null : new StringDecoder(o.encoding);
+    this.#activity = o.activity === false ? null : new ActivityDetector(o.activity);
+    // With Buffer output the detector still reads text: it gets a decoder of its own.
+    this.#activityDecoder = this.#activity !== null && this.#decoder === null ? new StringDecoder('utf8') : null;
+    this.#activity?.on('activity', (event: ActivityEvent) => this.emit('activity', event));
     this.#cols = o.cols;
     this.#rows = o.rows;
 
@@ -106,6 +115,19 @@ export class NativePty extends EventEmitter implements IPty {
   get process(): string {
     if (this.#exited) return this.#file;
     return native.foregroundProcess(this.#id) || this.#file;
+  }
+
+  /**
+   * True while the child produces meaningful output (a bare prompt redraw is not), until
+   * `idleMs` without any; always false with activity detection off.
+   */
+  get activity(): boolean {
+    return !this.#exited && (this.#activity?.active ?? false);
+  }
+
+  /** The AI coding CLI status line currently shown, e.g. 'Crafting… (205s · ↑ 6.0k tokens)'. */
+  get status(): AgentStatus | undefined {
+    return this.#exited ? undefined : this.#activity?.status;
   }
 
   /** True once 'exit' has been emitted. */
@@ -269,6 +291,7 @@ export class NativePty extends EventEmitter implements IPty {
         }
       }
     }
+    this.#endActivity();
     try {
       this.emit('exit', this.#exitCode, this.#signalCode ?? undefined);
     } catch (err) {
@@ -276,9 +299,27 @@ export class NativePty extends EventEmitter implements IPty {
     }
   }
 
+  /** A finished session is idle: say so once, so that a busy badge does not outlive it. */
+  #endActivity(): void {
+    const detector = this.#activity;
+    if (detector === null) return;
+    const wasBusy = detector.active || detector.status !== undefined;
+    detector.dispose();
+    if (!wasBusy) return;
+    try {
+      this.emit('activity', { active: false, at: Date.now() } satisfies ActivityEvent);
+    } catch (err) {
+      rethrowLater(err);
+    }
+  }
+
   #emitData(data: Buffer): void {
     if (this.#decoder === null) {
-      this.emit('data', data);
+      try {
+        this.emit('data', data);
+      } finally {
+        if (this.#activityDecoder !== null) this.#activity!.feed(this.#activityDecoder.write(data));
+      }
       return;
     }
     const text = this.#decoder.write(data);
@@ -286,9 +327,12 @@ export class NativePty extends EventEmitter implements IPty {
   }
 
   #emitText(text: string): void {
-    // ACTIVITY HOOK: each decoded text chunk, in order, could be fed to an activity detector
-    // here (issue: activity detection), before listeners see it.
-    this.emit('data', text);
+    try {
+      this.emit('data', text);
+    } finally {
+      // Even when a 'data' listener throws: the detector must see every chunk, in order.
+      this.#activity?.feed(text);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  * empty program name, an env key with '=') is a TypeError, as Node's own child_process does.
  */
 import path from 'node:path';
+import type { ActivityOptions } from './activity/types.js';
 import type { DeliveryMode, KillTarget, NativePtyOptions } from './types.js';
 
 export const DEFAULT_NAME = 'xterm-256color';
@@ -37,6 +38,8 @@ export interface NormalizedOptions {
   gid: number;
   pollInterval: number;
   delivery: DeliveryMode;
+  /** false: no detector. */
+  activity: ActivityOptions | false;
 }
 
 /** A short description of a value for error messages. */
@@ -198,5 +201,13 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
     delivery = o.delivery;
   }
 
-  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery };
+  let activity: ActivityOptions | false = encoding === null ? false : {};
+  if (o.activity !== undefined) {
+    if (o.activity !== false && (typeof o.activity !== 'object' || o.activity === null)) {
+      throw new TypeError(`options.activity must be false or an object, got ${describe(o.activity)}`);
+    }
+    activity = o.activity;
+  }
+
+  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery, activity };
 }

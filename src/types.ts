@@ -1,3 +1,5 @@
+import type { ActivityOptions } from './activity/types.js';
+
 /**
  * Public types of native-pty. The IPty surface mirrors node-pty's so that code written for
  * node-pty can switch by changing one import.
@@ -57,6 +59,11 @@ export interface NativePtyOptions {
   pollInterval?: number;
   /** 'poll' (default) or 'wake'. */
   delivery?: DeliveryMode;
+  /**
+   * Activity detection of AI coding CLIs' status lines: on by default for text output, off
+   * for `encoding: null` unless given as an object; false turns it off; an object configures it.
+   */
+  activity?: false | ActivityOptions;
 }
 
 /** node-pty's IPty, as native-pty implements it. */
