@@ -159,7 +159,8 @@ function invalidCall(f: Fuzzed): void {
 }
 
 const OPERATIONS: ReadonlyArray<readonly [number, string, (f: Fuzzed) => unknown]> = [
-  [6, 'write', (f) => valid('write', () => f.pty.write(randomData()))],
+  // write() takes any Uint8Array (options.ts), though IPty's type names Buffer only.
+  [6, 'write', (f) => valid('write', () => f.pty.write(randomData() as Buffer))],
   [
     3,
     'resize',
