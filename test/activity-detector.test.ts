@@ -325,6 +325,36 @@ describe('ActivityDetector: arguments and lifecycle', () => {
     expect(d.status).toBeUndefined();
   });
 
+  it('finishes the chunk when a listener throws, then throws its error', () => {
+    const { d, statuses } = detector();
+    const boom = new Error('listener failed');
+    let thrown = false;
+    d.on('activity', () => {
+      if (!thrown) {
+        thrown = true;
+        throw boom;
+      }
+    });
+    expect(() => d.feed('✻ Crafting… (1s)\n✻ Crafting… (2s)\n✻ Craft')).toThrow(boom);
+    // The rest of the chunk was read, and the unfinished line carried over.
+    d.feed('ing… (3s)\n');
+    expect(distinct(statuses())).toEqual(['Crafting@1', 'Crafting@2', 'Crafting@3']);
+  });
+
+  it('reads input fed from a listener after the chunk in progress', () => {
+    const { d, statuses } = detector();
+    d.once('activity', () => d.feed('✻ Crafting… (9s)\n'));
+    d.feed('✻ Crafting… (1s)\n✻ Crafting… (2s)\n');
+    expect(distinct(statuses())).toEqual(['Crafting@1', 'Crafting@2', 'Crafting@9']);
+  });
+
+  it('emits nothing more once a listener disposes it', () => {
+    const { d, events } = detector();
+    d.once('activity', () => d.dispose());
+    d.feed('✻ Crafting… (1s)\n✻ Crafting… (2s)\n');
+    expect(events).toHaveLength(1);
+  });
+
   it('ignores input after dispose()', () => {
     const { d, events } = detector();
     d.dispose();

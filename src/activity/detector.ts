@@ -80,6 +80,9 @@ export class ActivityDetector extends EventEmitter {
   #statusTimer: NodeJS.Timeout | undefined;
   #prompt: string | undefined;
   #disposed = false;
+  /** Chunks to read, while feed() is running (null otherwise). */
+  #queue: string[] | null = null;
+  #listenerFailure: { error: unknown } | undefined;
 
   constructor(options: ActivityOptions = {}) {
     super();
@@ -116,10 +119,27 @@ export class ActivityDetector extends EventEmitter {
   feed(text: string): void {
     if (typeof text !== 'string') throw new TypeError('feed() takes a decoded string');
     if (this.#disposed || text.length === 0) return;
-    this.#now = Date.now();
-    this.#mono = performance.now();
-    this.#meaningfulThisFeed = false;
-    this.#scanner.feed(text);
+    if (this.#queue !== null) {
+      // Called from an 'activity' listener: the chunk in progress must be finished first.
+      this.#queue.push(text);
+      return;
+    }
+    this.#queue = [text];
+    let failure: { error: unknown } | undefined;
+    try {
+      for (let i = 0; i < this.#queue.length && !this.#disposed; i++) {
+        this.#now = Date.now();
+        this.#mono = performance.now();
+        this.#meaningfulThisFeed = false;
+        this.#listenerFailure = undefined;
+        this.#scanner.feed(this.#queue[i]!);
+        failure ??= this.#listenerFailure;
+      }
+    } finally {
+      this.#queue = null;
+      this.#listenerFailure = undefined;
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Stops the timers; the detector ignores further input. Never keeps Node alive anyway. */
@@ -192,12 +212,22 @@ export class ActivityDetector extends EventEmitter {
   }
 
   #emitIfChanged(): void {
+    if (this.#disposed) return;
     if (this.#active === this.#emittedActive && sameStatus(this.#status, this.#emittedStatus)) return;
     this.#emittedActive = this.#active;
     this.#emittedStatus = this.#status;
     const event: ActivityEvent = { active: this.#active, at: this.#now };
     if (this.#status !== undefined) event.status = this.#status;
-    this.emit('activity', event);
+    if (this.#queue === null) {
+      this.emit('activity', event);
+      return;
+    }
+    try {
+      this.emit('activity', event);
+    } catch (error) {
+      // Finish the chunk so the carry-over stays consistent; feed() throws the first error after.
+      this.#listenerFailure ??= { error };
+    }
   }
 
   #armIdle(delay: number): void {
