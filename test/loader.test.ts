@@ -4,7 +4,8 @@
  * process), pointed at a scratch package directory through NATIVE_PTY_PREBUILD, the
  * node-gyp-build override the loader honours.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { ADDON_NAPI_VERSION } from '../src/native-loader.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativeTs = path.join(root, 'src', 'native.ts');
 const tuple = `${process.platform}-${process.arch}`;
+const PROBE_TIMEOUT = 120_000;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'native-pty-loader-'));
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -31,7 +33,7 @@ interface Outcome {
 }
 
 /** Imports src/native.ts in a new process with `prebuildDir` as the package directory. */
-function load(prebuildDir: string | undefined, extraEnv: Record<string, string> = {}): Outcome {
+async function load(prebuildDir: string | undefined, extraEnv: Record<string, string> = {}): Promise<Outcome> {
   // On success, spawn through the raw binding to show the loaded file is a working addon.
   const script = `
     const report = (o) => { console.log(JSON.stringify(o)); };
@@ -53,16 +55,28 @@ function load(prebuildDir: string | undefined, extraEnv: Record<string, string> 
     }`;
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env.NATIVE_PTY_PREBUILD;
-  if (prebuildDir) env.NATIVE_PTY_PREBUILD = prebuildDir;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  if (prebuildDir) {
+    env.NATIVE_PTY_PREBUILD = prebuildDir;
+    // These cases are about node-gyp-build's search, which a pinned file (the sanitizer run's
+    // NATIVE_PTY_ADDON) would bypass.
+    delete env.NATIVE_PTY_ADDON;
+  }
+  // Async, so that vitest's own timeout still works; the kill bound only catches a hang. Under
+  // the sanitizer build (npm run test:asan) one probe takes tens of seconds.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
     env,
-    encoding: 'utf8',
-    timeout: 30_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: PROBE_TIMEOUT,
   });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) {
-    throw new Error(`loader probe failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [status] = (await once(child, 'close')) as [number | null];
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (status !== 0 || !line.startsWith('{')) {
+    throw new Error(`loader probe failed (exit ${status}):\n${stdout}\n${stderr}`);
   }
   return JSON.parse(line) as Outcome;
 }
@@ -93,35 +107,35 @@ function builtAddon(): string {
 
 const libcTag = process.platform === 'linux' ? (fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : '';
 
-describe('loading the addon', () => {
+describe('loading the addon', { timeout: PROBE_TIMEOUT + 30_000 }, () => {
   it('reports the Node-API version binding.gyp really builds with', () => {
     const gyp = fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8');
     const defined = /NAPI_VERSION=(\d+)/.exec(gyp)?.[1];
     expect(Number(defined)).toBe(ADDON_NAPI_VERSION);
   });
 
-  it('loads the checkout build and it spawns a real process', () => {
-    const outcome = load(undefined);
+  it('loads the checkout build and it spawns a real process', async () => {
+    const outcome = await load(undefined);
     expect(outcome.message).toBeUndefined();
     expect(outcome.loaded).toBe(true);
     expect(outcome.objects?.some((f) => f.startsWith(root))).toBe(true);
     expect(outcome.echoed).toContain('loader-42');
   });
 
-  it('finds a prebuild named the way prebuildify names it, with no build directory', () => {
+  it('finds a prebuild named the way prebuildify names it, with no build directory', async () => {
     const name = `native-pty${libcTag ? `.${libcTag}` : ''}.node`;
     const dir = packageDir('prebuild-only', { [name]: fs.readFileSync(builtAddon()) });
-    const outcome = load(dir);
+    const outcome = await load(dir);
     expect(outcome.message).toBeUndefined();
     expect(outcome.objects).toEqual([path.join(dir, 'prebuilds', tuple, name)]);
     expect(outcome.echoed).toContain('loader-42');
   });
 });
 
-describe('when no binary can be loaded', () => {
-  it('names platform, arch, libc, Node-API version, the paths tried and the build command', () => {
+describe('when no binary can be loaded', { timeout: PROBE_TIMEOUT + 30_000 }, () => {
+  it('names platform, arch, libc, Node-API version, the paths tried and the build command', async () => {
     const dir = packageDir('empty');
-    const outcome = load(dir);
+    const outcome = await load(dir);
     expect(outcome.loaded).toBe(false);
     expect(outcome.code).toBe('ERR_NATIVE_PTY_LOAD');
     const message = outcome.message ?? '';
@@ -145,19 +159,19 @@ describe('when no binary can be loaded', () => {
     expect(outcome.causeMessage).toMatch(/No native build was found/);
   });
 
-  it.runIf(libcTag === 'glibc')('skips a prebuild for the other libc, and lists it', () => {
+  it.runIf(libcTag === 'glibc')('skips a prebuild for the other libc, and lists it', async () => {
     const dir = packageDir('musl-only', { 'native-pty.musl.node': fs.readFileSync(builtAddon()) });
-    const outcome = load(dir);
+    const outcome = await load(dir);
     expect(outcome.loaded).toBe(false);
     expect(outcome.message).toContain(`prebuilds in this package: ${tuple}/native-pty.musl.node`);
     expect(outcome.message).toContain('libc glibc');
   });
 
-  it('reports a prebuild that exists but cannot be loaded, with the reason', () => {
+  it('reports a prebuild that exists but cannot be loaded, with the reason', async () => {
     const name = `native-pty${libcTag ? `.${libcTag}` : ''}.node`;
     const dir = packageDir('corrupt', { [name]: 'this is not a shared object\n' });
     const file = path.join(dir, 'prebuilds', tuple, name);
-    const outcome = load(dir);
+    const outcome = await load(dir);
     expect(outcome.loaded).toBe(false);
     expect(outcome.code).toBe('ERR_NATIVE_PTY_LOAD');
     expect(outcome.message).toContain(`found ${file} but could not load it`);
@@ -167,9 +181,9 @@ describe('when no binary can be loaded', () => {
     expect(outcome.message).toContain('npm run build:native');
   });
 
-  it('with PREBUILDS_ONLY set, does not claim to have looked in build/', () => {
+  it('with PREBUILDS_ONLY set, does not claim to have looked in build/', async () => {
     const dir = packageDir('prebuilds-only-env');
-    const outcome = load(dir, { PREBUILDS_ONLY: '1' });
+    const outcome = await load(dir, { PREBUILDS_ONLY: '1' });
     expect(outcome.loaded).toBe(false);
     expect(outcome.message).not.toContain(path.join(dir, 'build'));
     expect(outcome.message).toContain(path.join(dir, 'prebuilds', tuple, '*.node'));
