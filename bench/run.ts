@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     parts.set(key, done);
     const roundText = rounds > 1 ? ` ${round + 1}/${rounds}` : '';
     const prefix = `[${String(i + 1).padStart(2)}/${jobs.length}] ${def.name.padEnd(10)} ${(impl + roundText).padEnd(15)}`;
-    const params = def.params(opts.mode, files);
+    const params = { ...def.params(opts.mode, files), round };
     const remaining = budgetEnd - performance.now();
     if (remaining < 5_000) {
       done.push({ status: 'skipped', error: 'quick-mode time budget used up' });

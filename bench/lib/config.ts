@@ -51,14 +51,18 @@ export const WORKLOADS: readonly WorkloadDef[] = [
     }),
     cArgs: (p) => ['throughput', String(p.file), String(p.size), String(p.runs), String(p.timeLimitMs)],
     fromC: (raw) => summarizeThroughput(raw.runs as RunRecord[], []),
-    merge: (parts) =>
-      summarizeThroughput(
+    merge: (parts) => ({
+      ...summarizeThroughput(
         parts.flatMap((p) => p.runs as RunRecord[]),
         parts.flatMap((p) => {
           const d = p.eventLoopDelayMs as DelayRecord | null;
           return d === null ? [] : [d];
         }),
       ),
+      activityOff: parts.every((p) => p.activityOff)
+        ? summarizeThroughput(parts.flatMap((p) => (p.activityOff as { runs: RunRecord[] }).runs), [])
+        : null,
+    }),
   },
   {
     name: 'latency',

@@ -70,3 +70,21 @@ export async function loadImpl(name: NodeImpl): Promise<LoadedImpl> {
     },
   };
 }
+
+/**
+ * Whether this NativePty has activity detection (an `activity` member). Spawns one short
+ * session to find out, and waits for its exit.
+ */
+export async function supportsActivity(impl: LoadedImpl): Promise<boolean> {
+  if (impl.name === 'node-pty') return false;
+  const probe = impl.spawn('/bin/true', []);
+  const supported = 'activity' in probe;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    probe.onExit(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return supported;
+}

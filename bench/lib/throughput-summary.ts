@@ -11,6 +11,8 @@ export interface RunRecord {
   bytesAtExit?: number;
   ms: number;
   cpuMs: number;
+  /** Node only: the main thread's share of cpuMs. */
+  cpuMainMs?: number;
   timedOut: boolean;
 }
 
@@ -29,6 +31,9 @@ export function summarizeThroughput(runs: RunRecord[], delays: DelayRecord[]): R
     exactRuns: runs.filter((r) => r.bytes === r.expected && !r.timedOut).length,
     completeAtExitRuns: runs.filter((r) => (r.bytesAtExit ?? r.bytes) === r.expected).length,
     cpuMsPerMb: median(runs.map((r) => r.cpuMs / (r.expected / 1e6))),
+    mainThreadCpuMsPerMb: runs.every((r) => r.cpuMainMs !== undefined)
+      ? median(runs.map((r) => r.cpuMainMs! / (r.expected / 1e6)))
+      : null,
     // Per process: the median of their p99s, the worst of their maxima.
     eventLoopDelayMs:
       delays.length === 0

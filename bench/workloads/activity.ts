@@ -5,7 +5,8 @@
  */
 import { mbPerSecond, median } from '../lib/stats.js';
 import { catCommand, streamRun, type StreamRun } from '../lib/stream-run.js';
-import { onceExit, runWorkload, type BaseParams } from '../lib/workload.js';
+import { supportsActivity } from '../lib/impl.js';
+import { runWorkload, type BaseParams } from '../lib/workload.js';
 
 interface Params extends BaseParams {
   file: string;
@@ -17,11 +18,7 @@ interface Params extends BaseParams {
 runWorkload<Params>(
   'activity',
   async ({ impl, params, left }) => {
-    // Feature probe: a NativePty with activity detection exposes an `activity` member.
-    const probe = impl.spawn('/bin/true', []);
-    const supported = 'activity' in probe;
-    await onceExit(probe, Math.min(5_000, left()));
-    if (!supported) return { supported: false, reason: 'NativePty has no activity detection (no `activity` member)' };
+    if (!(await supportsActivity(impl))) return { supported: false, reason: 'NativePty has no activity detection (no `activity` member)' };
 
     const on: StreamRun[] = [];
     const off: StreamRun[] = [];
@@ -37,12 +34,13 @@ runWorkload<Params>(
     }
     const rate = (runs: StreamRun[]) => median(runs.map((r) => mbPerSecond(r.expected, r.ms)));
     const cpu = (runs: StreamRun[]) => median(runs.map((r) => r.cpuMs / (r.expected / 1e6)));
+    const mainCpu = (runs: StreamRun[]) => median(runs.map((r) => r.cpuMainMs / (r.expected / 1e6)));
     const onMbps = rate(on);
     const offMbps = rate(off);
     return {
       supported: true,
-      on: { mbps: on.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: onMbps, cpuMsPerMb: cpu(on) },
-      off: { mbps: off.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: offMbps, cpuMsPerMb: cpu(off) },
+      on: { mbps: on.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: onMbps, cpuMsPerMb: cpu(on), mainThreadCpuMsPerMb: mainCpu(on) },
+      off: { mbps: off.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: offMbps, cpuMsPerMb: cpu(off), mainThreadCpuMsPerMb: mainCpu(off) },
       exactRuns: [...on, ...off].filter((r) => r.bytes === r.expected).length,
       runs: on.length + off.length,
       /** Throughput lost to detection, in % of the throughput without it. */
