@@ -39,28 +39,29 @@ void SessionManager::run(uint64_t generation) {
     lock.unlock();
     poller_.wait(timeout, &events);
     lock.lock();
-    for (const PollEvent& event : events) onEvent(event);
-    runTimers(nowMs());
+    processCloseRequests();
+    for (const PollEvent& event : events) onEvent(lock, event);
+    runTimers(lock, nowMs());
     sweepOrphans();
   }
 }
 
-void SessionManager::onEvent(const PollEvent& event) {
+void SessionManager::onEvent(std::unique_lock<std::mutex>& lock, const PollEvent& event) {
   auto it = sessions_.find(idOf(event.token));
   if (it == sessions_.end()) return;  // closed since the wait returned
   Session& s = *it->second;
   if (isPidfdToken(event.token)) {
     tryReap(s);
   } else {
-    onMasterEvent(s, event.events);
+    onMasterEvent(lock, s, event.events);
   }
 }
 
-void SessionManager::onMasterEvent(Session& s, uint32_t events) {
+void SessionManager::onMasterEvent(std::unique_lock<std::mutex>& lock, Session& s, uint32_t events) {
   if (!s.master) return;
   if (events & kWritable) flushInput(s);
   const bool reading = (s.registered & kReadable) != 0;
-  if (reading && (events & (kReadable | kHangup))) readOutput(s, kReadBudgetPerEvent);
+  if (reading && (events & (kReadable | kHangup))) readOutput(lock, s, kReadBudgetPerEvent);
   if ((events & kHangup) && !reading) {
     // The terminal hung up while its output is held back by a full buffer: input can no
     // longer be delivered, and a hang-up stays reported until we stop polling the master.
@@ -75,18 +76,27 @@ void SessionManager::onMasterEvent(Session& s, uint32_t events) {
   }
 }
 
-void SessionManager::readOutput(Session& s, size_t limit, bool pastHighWaterMark) {
+// The mutex is released around each read(): the JavaScript thread must never wait behind the
+// kernel (with 50 busy sessions it otherwise waited tens of milliseconds for readAll()).
+// Meanwhile the session cannot go away: only this thread closes masters and finishes
+// sessions, and only finished sessions are erased by the JavaScript thread.
+void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, size_t limit,
+                                bool pastHighWaterMark) {
   const bool wasEmpty = s.output.empty();
   size_t total = 0;
   while (total < limit && (pastHighWaterMark || s.output.size() < kHighWaterMark)) {
-    ssize_t n = ::read(s.master.get(), scratch_.data(), scratch_.size());
+    const int fd = s.master.get();
+    lock.unlock();
+    const ssize_t n = ::read(fd, scratch_.data(), scratch_.size());
+    const int err = errno;
+    lock.lock();
     if (n > 0) {
       s.output.insert(s.output.end(), scratch_.data(), scratch_.data() + n);
       total += static_cast<size_t>(n);
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) break;
+    if (n < 0 && err == EINTR) continue;
+    if (n < 0 && err == EAGAIN) break;
     // EIO (Linux) or EOF: every slave fd is closed and everything before it has been read.
     s.outputEnded = true;
     s.input.clear();
@@ -186,6 +196,17 @@ void SessionManager::closeMaster(Session& s) {
   s.inputOffset = 0;
 }
 
+void SessionManager::processCloseRequests() {
+  for (uint32_t id : closeRequests_) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) continue;
+    Session& s = *it->second;
+    closeMaster(s);
+    if (s.reaped) finish(s);
+  }
+  closeRequests_.clear();
+}
+
 void SessionManager::finish(Session& s) {
   if (s.finished) return;
   closeMaster(s);
@@ -222,18 +243,23 @@ int SessionManager::nextTimeoutMs(int64_t now) const {
   return static_cast<int>(std::min<int64_t>(timeout, INT_MAX));
 }
 
-void SessionManager::runTimers(int64_t now) {
+void SessionManager::runTimers(std::unique_lock<std::mutex>& lock, int64_t now) {
   for (EnvState* env : envs_) env->fireDeferredWake(now);
   if (sessionsWithoutPidfd_ == 0 && sessionsInGrace_ == 0) return;
+  std::vector<Session*> expired;
   for (auto& entry : sessions_) {
     Session& s = *entry.second;
     if (s.finished) continue;
     if (!s.reaped && !s.pidfd) tryReap(s);
-    if (s.finished || s.graceDeadlineMs < 0 || s.graceDeadlineMs > now) continue;
+    if (!s.finished && s.graceDeadlineMs >= 0 && s.graceDeadlineMs <= now) expired.push_back(&s);
+  }
+  // Outside the walk over the map: readOutput() releases the mutex, and the JavaScript thread
+  // may add sessions meanwhile (no session in `expired` can be erased, being unfinished).
+  for (Session* s : expired) {
     // Descendants still hold the pts: take what the kernel holds now (bounded by its own
     // buffer, even past our high-water mark), then report the exit.
-    if (s.master) readOutput(s, kHighWaterMark, true);
-    finish(s);
+    if (s->master) readOutput(lock, *s, kHighWaterMark, true);
+    finish(*s);
   }
 }
 

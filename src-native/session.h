@@ -31,6 +31,7 @@ struct Session {
   size_t inputOffset = 0;
 
   bool outputEnded = false;  // EIO/EOF on the master, or the master was closed
+  bool closeRequested = false;  // close() or environment cleanup; the I/O thread closes it
   bool reaped = false;
   bool finished = false;     // reaped and output ended: the exit can be reported
   bool paused = false;

@@ -61,14 +61,17 @@ void SessionManager::detachEnv(EnvState* env) {
       s.owner = nullptr;
       s.queued = false;
       ++orphans_;
-      closeMaster(s);  // the terminal hangs up: the child gets SIGHUP
-      if (!s.reaped) ::kill(s.pid, SIGHUP);
+      requestClose(s);  // the terminal hangs up: the child gets SIGHUP
     }
     envs_.erase(env);
     if (envs_.empty()) stopped = stopThreadLocked();
-    sweepOrphans();
   }
-  if (stopped.joinable()) stopped.join();
+  if (!stopped.joinable()) return;
+  stopped.join();
+  // The I/O thread is gone: what it would have closed and reaped is done here, once.
+  std::lock_guard<std::mutex> lock(mutex_);
+  processCloseRequests();
+  sweepOrphans();
 }
 
 void SessionManager::stopAtExit() {
@@ -123,7 +126,7 @@ uint32_t SessionManager::add(EnvState* env, SpawnedChild child, bool wake) {
 size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_t length) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
-  if (s == nullptr || !s->master || s->outputEnded || length == 0) {
+  if (s == nullptr || !s->master || s->outputEnded || s->closeRequested || length == 0) {
     return s == nullptr ? 0 : s->pendingInput();
   }
   size_t written = 0;
@@ -227,13 +230,15 @@ pid_t SessionManager::foregroundGroup(EnvState* env, uint32_t id) {
 void SessionManager::close(EnvState* env, uint32_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
-  if (s == nullptr || !s->master) return;
-  closeMaster(*s);
-  if (s->reaped) {
-    finish(*s);
-  } else {
-    ::kill(s->pid, SIGHUP);
-  }
+  if (s != nullptr) requestClose(*s);
+}
+
+void SessionManager::requestClose(Session& s) {
+  if (!s.master || s.closeRequested) return;
+  s.closeRequested = true;
+  closeRequests_.push_back(s.id);
+  poller_.notify();
+  if (!s.reaped) ::kill(s.pid, SIGHUP);
 }
 
 }  // namespace native_pty

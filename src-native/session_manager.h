@@ -76,9 +76,10 @@ class SessionManager {
 
   // io_loop.cc: the I/O thread, and the state changes it shares with the JS thread.
   void run(uint64_t generation);
-  void onEvent(const PollEvent& event);
-  void onMasterEvent(Session& s, uint32_t events);
-  void readOutput(Session& s, size_t limit, bool pastHighWaterMark = false);
+  void onEvent(std::unique_lock<std::mutex>& lock, const PollEvent& event);
+  void onMasterEvent(std::unique_lock<std::mutex>& lock, Session& s, uint32_t events);
+  void readOutput(std::unique_lock<std::mutex>& lock, Session& s, size_t limit,
+                  bool pastHighWaterMark = false);
   void flushInput(Session& s);
   void updateInterest(Session& s);
   void tryReap(Session& s);
@@ -87,8 +88,12 @@ class SessionManager {
   enum WakeUrgency { kNoWake, kWakeSoon, kWakeNow };
   void markReady(Session& s, WakeUrgency wake);
   void closeMaster(Session& s);
+  // Masters are closed only by the I/O thread (which reads them without holding the mutex):
+  // other threads queue the request here and notify it.
+  void requestClose(Session& s);
+  void processCloseRequests();
   int nextTimeoutMs(int64_t now) const;
-  void runTimers(int64_t now);
+  void runTimers(std::unique_lock<std::mutex>& lock, int64_t now);
   void sweepOrphans();
 
   std::mutex mutex_;
@@ -102,6 +107,7 @@ class SessionManager {
   size_t sessionsInGrace_ = 0;       // reaped, waiting for the pts to close
   size_t orphans_ = 0;               // their environment is gone; reaped, then dropped
   std::vector<char> scratch_;  // the I/O thread's read buffer
+  std::vector<uint32_t> closeRequests_;
 };
 
 }  // namespace native_pty

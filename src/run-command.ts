@@ -75,7 +75,9 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 function run(file: string, args: string[], opts: ResolvedRunOptions): Promise<RunResult> {
   const { signal } = opts;
   const started = performance.now();
-  const pty = new NativePty(file, args, { ...opts.spawn, encoding: 'utf8' });
+  // Wake delivery: a short command's exit reaches the caller at once instead of at the next
+  // poll. No activity detection: nobody could listen to it.
+  const pty = new NativePty(file, args, { ...opts.spawn, encoding: 'utf8', delivery: 'wake', activity: false });
   const aligner = new SequenceAligner(opts.stripAnsi);
   const buffer = new HeadTailBuffer(opts.maxOutputBytes);
   let cause: 'timeout' | 'abort' | undefined;
