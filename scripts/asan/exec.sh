@@ -11,11 +11,11 @@ cd "$root"
 [ "$#" -gt 0 ] || { echo "usage: scripts/asan/exec.sh <command> [args...]" >&2; exit 2; }
 
 bash scripts/asan/build.sh
-logs="$root/build-asan/logs"
-rm -rf "$logs"
-# Writable for every uid, like /tmp: some tests run children as nobody, and the sanitizer
-# must be able to write their reports too.
-mkdir -p "$logs" && chmod 1777 "$logs"
+# One directory per run, so that runs side by side do not mix their reports. Writable for
+# every uid, like /tmp: some tests run children as nobody, whose reports must land here too.
+mkdir -p "$root/build-asan"
+logs="$(mktemp -d "$root/build-asan/logs.XXXXXX")"
+chmod 1777 "$logs"
 # shellcheck source=env.sh
 source scripts/asan/env.sh "$logs"
 echo "sanitizer run: addon $NATIVE_PTY_ADDON, node $(command -v node), logs $logs"
@@ -33,7 +33,8 @@ set -e
 logs_ok=0
 bash scripts/asan/check-logs.sh "$logs" || logs_ok=$?
 if [ "$status" -ne 0 ] || [ "$logs_ok" -ne 0 ]; then
-  echo "sanitizer run FAILED (command exit $status, sanitizer logs $([ "$logs_ok" -eq 0 ] && echo clean || echo 'NOT clean'))" >&2
+  echo "sanitizer run FAILED (command exit $status, sanitizer logs $([ "$logs_ok" -eq 0 ] && echo clean || echo "NOT clean: $logs"))" >&2
   exit 1
 fi
+rm -rf "$logs"
 echo "sanitizer run passed: the command succeeded and no sanitizer reported anything"
