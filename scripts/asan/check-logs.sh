@@ -8,9 +8,17 @@ status=0
 
 shopt -s nullglob
 reports=()
-for file in "$logs"/asan.* "$logs"/ubsan.*; do
+for file in "$logs"/asan.*; do
   # A process whose leaks were all suppressed still writes its "Suppressions used" table.
   if grep -q -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: ' "$file"; then
+    reports+=("$file")
+  fi
+done
+
+# UBSan reports on stderr (see env.sh): look for them in the output exec.sh kept, and in
+# anything else a caller put in the directory as *.output.
+for file in "$logs/output" "$logs"/*.output; do
+  if [ -f "$file" ] && grep -q -E 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$file"; then
     reports+=("$file")
   fi
 done
@@ -20,7 +28,7 @@ if [ "${#reports[@]}" -gt 0 ]; then
   for file in "${reports[@]}"; do
     echo "==== sanitizer report: $file"
     # The first stacks say what and where; a long leak report repeats itself after that.
-    head -n 120 "$file"
+    grep -m1 -A40 -E 'ERROR: |runtime error:' "$file"
     grep -h 'SUMMARY' "$file" || true
   done
 fi

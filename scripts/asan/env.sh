@@ -24,5 +24,8 @@ export ASAN_OPTIONS="detect_leaks=1:log_path=$asan_logs/asan:allow_user_segv_han
 # Each suppression names an allocation site inside V8 or Node and says why (lsan.supp).
 # print_suppressions=1 lists, in the report of the process, what was suppressed and how much.
 export LSAN_OPTIONS="suppressions=$asan_root/scripts/asan/lsan.supp:print_suppressions=1"
-# -fno-sanitize-recover in the build already makes undefined behaviour fatal.
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$asan_logs/ubsan"
+# -fno-sanitize-recover in the build makes undefined behaviour fatal; abort_on_error makes it
+# a SIGABRT rather than exit(1), which every test, vitest and the fuzz driver see as a crash.
+# In a process with both runtimes libubsan ignores log_path and reports on stderr: exec.sh
+# keeps the command's output in the log directory, and check-logs.sh reads it too.
+export UBSAN_OPTIONS="print_stacktrace=1:abort_on_error=1"

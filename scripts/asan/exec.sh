@@ -20,14 +20,17 @@ chmod 1777 "$logs"
 source scripts/asan/env.sh "$logs"
 echo "sanitizer run: addon $NATIVE_PTY_ADDON, node $(command -v node), logs $logs"
 
+bash scripts/asan/selftest.sh
+
+# The output is kept (check-logs.sh looks for UBSan's reports in it, see env.sh).
 set +e
 if [ "${NATIVE_PTY_ASAN_RUNNER:-}" = 1 ]; then
   # node-hooks.cjs turns LSan back on for every process this one starts.
-  ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" "$@"
+  ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" "$@" 2>&1 | tee "$logs/output"
 else
-  "$@"
+  "$@" 2>&1 | tee "$logs/output"
 fi
-status=$?
+status=${PIPESTATUS[0]}
 set -e
 
 logs_ok=0

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Proof that a sanitizer run can fail: a deliberately faulty addon (selftest/faults.c), built
+# with the same flags as ours and loaded by the same instrumented node with the same options
+# and suppressions, must be caught leaking, using freed memory and overflowing a signed int,
+# each by check-logs.sh. Run by exec.sh before the command it was given. Quiet on success but
+# for one line per fault.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$root/scripts/asan"
+out="$root/build-asan/selftest"
+mkdir -p "$out"
+
+prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+include="${npm_config_nodedir:-$prefix}/include/node"
+gcc -shared -fPIC -o "$out/faults.node" "$here/selftest/faults.c" -I"$include" \
+  -DNODE_GYP_MODULE_NAME=faults \
+  -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O0
+
+expect_caught() {
+  local what="$1" call="$2" pattern="$3"
+  local logs
+  logs="$(mktemp -d "$out/logs.XXXXXX")"
+  (
+    # shellcheck source=env.sh
+    source "$here/env.sh" "$logs" >/dev/null
+    NATIVE_PTY_ADDON="$out/faults.node" node -e "require(process.env.NATIVE_PTY_ADDON).$call" >"$logs/output" 2>&1 || true
+  ) 2>/dev/null  # the shell's own "Aborted" line
+  if bash "$here/check-logs.sh" "$logs" >"$logs/verdict" 2>&1; then
+    echo "selftest: a $what in an addon went unnoticed (logs: $logs)" >&2
+    exit 1
+  fi
+  if ! grep -q -E "$pattern" "$logs"/asan.* "$logs/output" 2>/dev/null; then
+    echo "selftest: the $what was reported, but not as expected ($pattern; logs: $logs)" >&2
+    exit 1
+  fi
+  rm -rf "$logs"
+  echo "selftest: caught a $what"
+}
+
+expect_caught 'leak' 'leak()' 'in Leak .*faults\.c'
+expect_caught 'use after free' 'useAfterFree()' 'heap-use-after-free'
+expect_caught 'signed overflow' 'overflow(1)' 'runtime error: signed integer overflow'
