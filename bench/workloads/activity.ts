@@ -1,7 +1,7 @@
 /**
  * activity cost: the throughput run with NativePty's activity detection on (the default) and
- * off (`activity: false`), alternated on/off/off/on… so drift in machine load falls on both
- * sides alike. Reports "n/a" while NativePty has no activity detection.
+ * off (`activity: false`), in adjacent pairs (on/off, then off/on, …) so that drift in machine
+ * load falls on both sides alike. Reports "n/a" while NativePty has no activity detection.
  */
 import { mbPerSecond, median } from '../lib/stats.js';
 import { catCommand, streamRun, type StreamRun } from '../lib/stream-run.js';
@@ -22,31 +22,45 @@ runWorkload<Params>(
 
     const on: StreamRun[] = [];
     const off: StreamRun[] = [];
-    for (let i = 0; i < params.runsPerSide * 2 && left() > 0; i++) {
-      // on, off, off, on, on, off, … : each side gets early and late slots alike.
-      const detectOn = (i % 4 === 0 || i % 4 === 3);
-      const run = await streamRun(impl, catCommand(params.file), params.size, {
-        limitMs: left(),
-        settleMs: params.settleMs,
-        spawn: detectOn ? {} : { activity: false },
-      });
-      (detectOn ? on : off).push(run);
+    // Pairs of adjacent runs, on-off then off-on: each pair sees nearly the same machine load,
+    // and the cost is the median of the pairs' differences.
+    const pairCosts: number[] = [];
+    for (let pair = 0; pair < params.runsPerSide && left() > 0; pair++) {
+      const order = pair % 2 === 0 ? [true, false] : [false, true];
+      const got: Partial<Record<'on' | 'off', StreamRun>> = {};
+      for (const detectOn of order) {
+        if (left() <= 0) break;
+        got[detectOn ? 'on' : 'off'] = await streamRun(impl, catCommand(params.file), params.size, {
+          limitMs: left(),
+          settleMs: params.settleMs,
+          spawn: detectOn ? {} : { activity: false },
+        });
+      }
+      if (got.on === undefined || got.off === undefined) break;
+      on.push(got.on);
+      off.push(got.off);
+      pairCosts.push((1 - got.off.ms / got.on.ms) * 100);
     }
-    const rate = (runs: StreamRun[]) => median(runs.map((r) => mbPerSecond(r.expected, r.ms)));
-    const cpu = (runs: StreamRun[]) => median(runs.map((r) => r.cpuMs / (r.expected / 1e6)));
-    const mainCpu = (runs: StreamRun[]) => median(runs.map((r) => r.cpuMainMs / (r.expected / 1e6)));
-    const onMbps = rate(on);
-    const offMbps = rate(off);
+    const perMb = (r: StreamRun, ms: number) => ms / (r.expected / 1e6);
+    const side = (runs: StreamRun[]) => ({
+      mbps: runs.map((r) => mbPerSecond(r.expected, r.ms)),
+      medianMbps: median(runs.map((r) => mbPerSecond(r.expected, r.ms))),
+      cpuMsPerMb: median(runs.map((r) => perMb(r, r.cpuMs))),
+      mainThreadCpuMsPerMb: median(runs.map((r) => perMb(r, r.cpuMainMs))),
+    });
+    const onSide = side(on);
+    const offSide = side(off);
     return {
       supported: true,
-      on: { mbps: on.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: onMbps, cpuMsPerMb: cpu(on), mainThreadCpuMsPerMb: mainCpu(on) },
-      off: { mbps: off.map((r) => mbPerSecond(r.expected, r.ms)), medianMbps: offMbps, cpuMsPerMb: cpu(off), mainThreadCpuMsPerMb: mainCpu(off) },
+      on: onSide,
+      off: offSide,
       exactRuns: [...on, ...off].filter((r) => r.bytes === r.expected).length,
       runs: on.length + off.length,
-      /** Throughput lost to detection, in % of the throughput without it. */
-      costPercent: ((offMbps - onMbps) / offMbps) * 100,
-      /** CPU per MB added by detection, in % of the CPU per MB without it. */
-      cpuCostPercent: ((cpu(on) - cpu(off)) / cpu(off)) * 100,
+      pairCostPercent: pairCosts,
+      /** Throughput lost to detection, in % of the throughput without it (median over pairs). */
+      costPercent: median(pairCosts),
+      /** Main-thread CPU that detection adds, in ms per MB of output. */
+      mainThreadCpuMsPerMb: onSide.mainThreadCpuMsPerMb - offSide.mainThreadCpuMsPerMb,
     };
   },
   (impl) => impl !== 'node-pty',
