@@ -4,13 +4,15 @@
 #include <signal.h>
 
 #include <cstdint>
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string>
 
 #include "arguments.h"
 #include "env_state.h"
 #include "session_manager.h"
 #include "system_error.h"
+#include "unique_fd.h"
 
 namespace native_pty {
 namespace {
@@ -137,15 +139,21 @@ void SetPaused(const Napi::CallbackInfo& info) {
   manager().setPaused(envOf(info), id, booleanArg(argumentAt(info, 1, "paused"), "paused"));
 }
 
+// The kernel's name of a process (/proc/PID/comm), or "" when it is gone.
+std::string processName(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/comm";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "";
+  char name[64];
+  const ssize_t n = ::read(fd.get(), name, sizeof name);
+  if (n <= 0) return "";
+  return std::string(name, name[n - 1] == '\n' ? n - 1 : n);
+}
+
 Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
   const uint32_t id = sessionIdArg(info);
   const pid_t group = manager().foregroundGroup(envOf(info), id);
-  std::string name;
-  if (group > 0) {
-    std::ifstream comm("/proc/" + std::to_string(group) + "/comm");
-    std::getline(comm, name);
-  }
-  return Napi::String::New(info.Env(), name);
+  return Napi::String::New(info.Env(), group > 0 ? processName(group) : "");
 }
 
 void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -151,6 +154,7 @@ struct ChildPlan {
   int errorPipe;
   int fdLimit;
   const char* path;
+  const char* name;  // what the kernel will call the process once exec has run
   const char* cwd;
   char* const* argv;
   char* const* envp;
@@ -176,6 +180,11 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
 // Runs in the vforked child: async-signal-safe calls only (no malloc, no locks, no C++),
 // and no return: the parent's stack frame must stay intact.
 [[noreturn]] void runChild(const ChildPlan& plan) {
+#ifdef __linux__
+  // vfork resumes the parent during exec, before the kernel renames the process: without
+  // this, the terminal's foreground process could read as 'node' for a moment after spawn.
+  ::prctl(PR_SET_NAME, plan.name, 0, 0, 0);
+#endif
   ::setsid();
   ::ioctl(plan.slave, TIOCSCTTY, 0);
   ::dup2(plan.slave, STDIN_FILENO);
@@ -266,7 +275,8 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
 
   std::vector<char*> argv = cStrings(spec.file, spec.args);
   std::vector<char*> envp = cStrings("", spec.env);
-  const ChildPlan plan{slave.get(), errorWrite.get(), highestFdLimit(), path.c_str(),
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const ChildPlan plan{slave.get(), errorWrite.get(), highestFdLimit(), path.c_str(), name.c_str(),
                        spec.cwd.c_str(), argv.data(), envp.data(), spec.uid, spec.gid};
 
   // vfork: the parent's page tables are not copied, so spawning costs the same for a server
