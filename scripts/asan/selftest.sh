@@ -10,8 +10,17 @@ here="$root/scripts/asan"
 out="$root/build-asan/selftest"
 mkdir -p "$out"
 
-prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
-include="${npm_config_nodedir:-$prefix}/include/node"
+# Node's headers: where npm was told they are, beside the node that build.sh copied (its path
+# ends bin/.stamp), the usual prefixes, or node-gyp's download cache.
+real_node="$(awk '{ print $NF }' "$root/build-asan/bin/.stamp" 2>/dev/null || true)"
+include=""
+for dir in "${npm_config_nodedir:-/nonexistent}/include/node" \
+  "$(dirname "$(dirname "${real_node:-/nonexistent/bin/node}")")/include/node" \
+  /usr/include/node /usr/local/include/node \
+  "$HOME/.cache/node-gyp/$(node -p 'process.versions.node')/include/node"; do
+  if [ -f "$dir/node_api.h" ]; then include="$dir"; break; fi
+done
+[ -n "$include" ] || { echo "selftest: cannot find Node's headers (node_api.h)" >&2; exit 1; }
 gcc -shared -fPIC -o "$out/faults.node" "$here/selftest/faults.c" -I"$include" \
   -DNODE_GYP_MODULE_NAME=faults \
   -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O0
