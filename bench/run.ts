@@ -23,6 +23,7 @@ import { DATA_SIZE, WORKLOADS, type Mode, type WorkloadDef } from './lib/config.
 import { ensureCReader, ensureDataFile, type CReader } from './lib/fixtures.js';
 import { NODE_IMPLS, type Impl } from './lib/impl.js';
 import { interruptOnSignal, runProcess, type ProcessOutcome } from './lib/proc.js';
+import { addPairedRatios } from './lib/throughput-summary.js';
 import { checkTargets, markdownTable, plainTable, tableHeader, tableRows, type Cell, type Results } from './lib/report.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
     const cells = (results[def.name] ??= {});
     if (cells[impl] === undefined) cells[impl] = mergeCells(def, parts.get(`${def.name}\0${impl}`) ?? []);
   }
+  if (results.throughput) addPairedRatios(results.throughput);
 
   const header = tableHeader();
   const rows = tableRows(results);

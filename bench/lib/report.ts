@@ -35,6 +35,9 @@ const fraction = (n: unknown, of: unknown) => (typeof n === 'number' && typeof o
 export const METRICS: readonly Metric[] = [
   { workload: 'throughput', label: 'MB/s, median (spawn to exit)', get: (d) => d.medianMbps, digits: 0, ratio: true },
   { workload: 'throughput', label: '… with activity: false, MB/s', get: (d) => d.activityOff?.medianMbps, digits: 0, ratio: true, reference: (d) => d.medianMbps },
+  { workload: 'throughput', label: 'ratio to C reader, median of rounds', get: (d) => d.paired?.vsC?.median, digits: 2 },
+  { workload: 'throughput', label: 'ratio to node-pty, median of rounds', get: (d) => d.paired?.vsNodePty?.median, digits: 2 },
+  { workload: 'throughput', label: '… with activity: false, to C / to node-pty', get: (d) => (d.paired?.activityOffVsC ? `${d.paired.activityOffVsC.median.toFixed(2)} / ${d.paired.activityOffVsNodePty?.median.toFixed(2) ?? '—'}` : null) },
   { workload: 'throughput', label: 'byte-exact runs', get: (d) => fraction(d.exactRuns, d.runs?.length) },
   { workload: 'throughput', label: 'CPU ms per MB (whole process)', get: (d) => d.cpuMsPerMb, digits: 2, ratio: true },
   { workload: 'throughput', label: '… of which the main thread', get: (d) => d.mainThreadCpuMsPerMb, digits: 2, ratio: true },
@@ -150,10 +153,14 @@ export function checkTargets(results: Results, pollInterval: number): TargetChec
   for (const impl of NATIVE) {
     const d = data(results, 'throughput', impl);
     const tp = num(d?.medianMbps);
-    const off = num(d?.activityOff?.medianMbps);
-    const offText = off === null ? '' : ` (with activity: false ${format(off, 0)})`;
-    add('throughput ≥ 0.95× C reader', impl, `${format(tp, 0)}${offText} vs 0.95 × ${format(cTp, 0)} MB/s`, tp !== null && cTp !== null ? tp >= 0.95 * cTp : null);
-    add('throughput ≥ node-pty', impl, `${format(tp, 0)}${offText} vs ${format(nodeTp, 0)} MB/s`, tp !== null && nodeTp !== null ? tp >= nodeTp : null);
+    // Judged on the median of per-round ratios (runs interleaved), steadier than medians' ratio.
+    const vsC = num(d?.paired?.vsC?.median);
+    const vsNode = num(d?.paired?.vsNodePty?.median);
+    const offC = num(d?.paired?.activityOffVsC?.median);
+    const offNode = num(d?.paired?.activityOffVsNodePty?.median);
+    const offText = (r: number | null) => (r === null ? '' : `; with activity: false ${format(r, 2)}×`);
+    add('throughput ≥ 0.95× C reader', impl, `${format(vsC, 2)}× (${format(tp, 0)} vs ${format(cTp, 0)} MB/s)${offText(offC)}`, vsC !== null ? vsC >= 0.95 : null);
+    add('throughput ≥ node-pty', impl, `${format(vsNode, 2)}× (${format(tp, 0)} vs ${format(nodeTp, 0)} MB/s)${offText(offNode)}`, vsNode !== null ? vsNode >= 1 : null);
     const offExact = d?.activityOff ? d.activityOff.exactRuns === d.activityOff.runs.length : true;
     add('every throughput run byte-exact', impl, d ? `${d.exactRuns}/${d.runs.length}${d.activityOff ? `, activity off ${d.activityOff.exactRuns}/${d.activityOff.runs.length}` : ''}` : '—', d ? d.exactRuns === d.runs.length && d.runs.length > 0 && offExact : null);
   }

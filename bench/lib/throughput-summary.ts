@@ -41,3 +41,37 @@ export function summarizeThroughput(runs: RunRecord[], delays: DelayRecord[]): R
         : { p50: median(delays.map((d) => d.p50)), p99: median(delays.map((d) => d.p99)), max: Math.max(...delays.map((d) => d.max)), processes: delays.length },
   };
 }
+
+/**
+ * The runner interleaves implementations run by run, so the i-th run of each implementation
+ * ran at nearly the same moment. The median of the per-round ratios is steadier than the ratio
+ * of medians when the machine's load drifts (another test suite starting on one of 2 cores).
+ */
+export function pairedRatio(mine: readonly number[], theirs: readonly number[]): { median: number; perRound: number[] } | null {
+  const n = Math.min(mine.length, theirs.length);
+  if (n === 0) return null;
+  const perRound = Array.from({ length: n }, (_, i) => mine[i]! / theirs[i]!);
+  return { median: median(perRound), perRound };
+}
+
+/** Adds `paired` ratios (against the C reader and node-pty) to each native-pty cell. */
+export function addPairedRatios(cells: Partial<Record<string, { status: string; data?: Record<string, any> }>>): void {
+  const mbps = (impl: string): number[] | undefined => {
+    const cell = cells[impl];
+    return cell?.status === 'ok' ? (cell.data?.mbps as number[]) : undefined;
+  };
+  for (const impl of ['native-poll', 'native-wake']) {
+    const data = cells[impl]?.status === 'ok' ? cells[impl]!.data : undefined;
+    if (data === undefined) continue;
+    const against = (other: string, own: number[] | undefined) => {
+      const theirs = mbps(other);
+      return own && theirs ? pairedRatio(own, theirs) : null;
+    };
+    data.paired = {
+      vsC: against('c', data.mbps),
+      vsNodePty: against('node-pty', data.mbps),
+      activityOffVsC: against('c', data.activityOff?.mbps),
+      activityOffVsNodePty: against('node-pty', data.activityOff?.mbps),
+    };
+  }
+}
