@@ -318,7 +318,7 @@ export class NativePty extends EventEmitter implements IPty {
       try {
         this.emit('data', data);
       } finally {
-        if (this.#activityDecoder !== null) this.#activity!.feed(this.#activityDecoder.write(data));
+        if (this.#activityDecoder !== null) this.#feedActivity(this.#activityDecoder.write(data));
       }
       return;
     }
@@ -331,7 +331,16 @@ export class NativePty extends EventEmitter implements IPty {
       this.emit('data', text);
     } finally {
       // Even when a 'data' listener throws: the detector must see every chunk, in order.
+      this.#feedActivity(text);
+    }
+  }
+
+  /** An 'activity' listener that throws surfaces on its own, never in place of a data error. */
+  #feedActivity(text: string): void {
+    try {
       this.#activity?.feed(text);
+    } catch (err) {
+      rethrowLater(err);
     }
   }
 }
