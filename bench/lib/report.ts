@@ -101,12 +101,22 @@ function labelOf(results: Results, metric: Metric): string {
   return n === undefined ? metric.label : metric.label.replace('N', String(n));
 }
 
-export function tableRows(results: Results): string[][] {
+/**
+ * One row per metric; with several runs' results, each cell lists the runs' values side by
+ * side ("a · b"), so the spread between runs is visible.
+ */
+export function tableRows(...runs: Results[]): string[][] {
   const rows: string[][] = [];
+  const first = runs[0]!;
   for (const metric of METRICS) {
-    if (results[metric.workload] === undefined) continue;
-    const row = [metric.workload, labelOf(results, metric), ...COLUMNS.map((c) => cellText(results, metric, c.impl))];
-    if (row.slice(2).some((t) => t !== '')) rows.push(row);
+    if (runs.every((r) => r[metric.workload] === undefined)) continue;
+    const cells = COLUMNS.map((c) => {
+      const texts = runs.map((r) => cellText(r, metric, c.impl) || '—');
+      // The same in every run (a count, 'n/a', '—'): once is enough.
+      return texts.every((t) => t === texts[0]) ? texts[0]! : texts.join(' · ');
+    });
+    const row = [metric.workload, labelOf(first, metric), ...cells];
+    if (row.slice(2).some((t) => t !== '—')) rows.push(row);
   }
   return rows;
 }
