@@ -27,9 +27,18 @@ std::vector<std::string> stringArrayArg(const Napi::Value& value, const char* na
     throw Napi::TypeError::New(value.Env(), std::string(name) + " must be an array of strings");
   }
   Napi::Array array = value.As<Napi::Array>();
+  // The length comes from JavaScript: a sparse array can claim 2^32-1 elements. Nothing is
+  // reserved from it; its first hole is a TypeError, and a list that goes on past what no
+  // execve could take is refused there.
+  const uint32_t length = array.Length();
   std::vector<std::string> out;
-  out.reserve(array.Length());
-  for (uint32_t i = 0; i < array.Length(); ++i) {
+  for (uint32_t i = 0; i < length; ++i) {
+    if (i == kMaxArrayElements) {
+      throw Napi::RangeError::New(value.Env(), std::string(name) + " has " +
+                                                   std::to_string(length) + " elements; at most " +
+                                                   std::to_string(kMaxArrayElements) +
+                                                   " are allowed");
+    }
     const std::string element = std::string(name) + "[" + std::to_string(i) + "]";
     out.push_back(stringArg(array.Get(i), element.c_str()));
   }

@@ -10,6 +10,10 @@
 
 namespace native_pty {
 
+// Linux caps argv and envp together at a quarter of the stack limit (2 MiB by default), so no
+// real argument or environment list comes near this.
+constexpr uint32_t kMaxArrayElements = 1u << 20;
+
 // A string without NUL bytes (they would silently cut it short in the C world).
 std::string stringArg(const Napi::Value& value, const char* name);
 std::vector<std::string> stringArrayArg(const Napi::Value& value, const char* name);

@@ -14,6 +14,11 @@ export const DEFAULT_ROWS = 24;
 export const DEFAULT_POLL_INTERVAL = 10;
 /** Beyond this setTimeout/setInterval silently fire after 1 ms, so larger values are refused. */
 export const MAX_POLL_INTERVAL = 2 ** 31 - 1;
+/**
+ * More arguments than execve could ever take (Linux caps argv and envp together at a quarter of
+ * the stack limit, 2 MiB by default). The addon refuses the same.
+ */
+export const MAX_ARGS = 1 << 20;
 /** struct winsize holds unsigned shorts. */
 export const MAX_DIMENSION = 65535;
 /** uid_t / gid_t are 32-bit; (uid_t)-1 means "unchanged" to the kernel, so it is not a valid id. */
@@ -87,7 +92,17 @@ export function validateArgs(args: unknown): string[] {
   if (!Array.isArray(args)) {
     throw new TypeError(`The "args" argument must be an array of strings, got ${describe(args)}`);
   }
-  return args.map((arg: unknown, i) => expectString(arg, `args[${i}]`));
+  // A plain loop over every index: map() skips the holes of a sparse array (and would walk
+  // all 2^32-1 of them first). The first hole is a TypeError at once; a list that goes on
+  // past what execve could ever take is refused there.
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (i === MAX_ARGS) {
+      throw new RangeError(`The "args" argument has ${args.length} elements; at most ${MAX_ARGS} are allowed`);
+    }
+    out.push(expectString(args[i], `args[${i}]`));
+  }
+  return out;
 }
 
 /** cols and rows of a terminal, for spawn and resize. */
