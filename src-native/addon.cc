@@ -158,6 +158,14 @@ Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
 
 void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }
 
+Napi::Value Park(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), manager().park(envOf(info)));
+}
+
+void SetWakeRef(const Napi::CallbackInfo& info) {
+  envOf(info)->setWakeRef(booleanArg(argumentAt(info, 0, "ref"), "ref"));
+}
+
 void SetWakeHandler(const Napi::CallbackInfo& info) {
   Napi::Value handler = argumentAt(info, 0, "handler");
   if (!handler.IsFunction()) throw Napi::TypeError::New(info.Env(), "handler must be a function");
@@ -190,6 +198,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "foregroundProcess", ForegroundProcess, state);
   exportFunction(env, exports, "close", Close, state);
   exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
+  exportFunction(env, exports, "park", Park, state);
+  exportFunction(env, exports, "setWakeRef", SetWakeRef, state);
   exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
   return exports;
 }

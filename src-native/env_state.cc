@@ -21,6 +21,16 @@ void EnvState::setWakeHandler(Napi::Function handler) {
   asyncOpen_ = true;
 }
 
+void EnvState::setWakeRef(bool ref) {
+  if (!asyncOpen_) return;
+  auto* handle = reinterpret_cast<uv_handle_t*>(&async_);
+  if (ref) {
+    uv_ref(handle);
+  } else {
+    uv_unref(handle);
+  }
+}
+
 void EnvState::requestWake(int64_t nowMs, bool urgent) {
   if (!asyncOpen_) return;
   if (!urgent && lastWakeMs_ >= 0 && nowMs - lastWakeMs_ < kWakeGapMs) {

@@ -37,8 +37,14 @@ class EnvState {
   // (under its mutex, so no thread calls requestWake() any more). Frees the object.
   void shutdown();
 
+  // JavaScript thread: whether the wake-up handle keeps the event loop alive (it does while
+  // the poller is parked with sessions that should keep Node running).
+  void setWakeRef(bool ref);
+
   // Sessions with output or an exit to report; guarded by SessionManager's mutex.
   std::vector<uint32_t> ready;
+  // The poller's timer is stopped: the next news must wake it. Guarded likewise.
+  bool parked = false;
 
  private:
   ~EnvState() = default;

@@ -110,8 +110,10 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
   if (s.output.size() >= kHighWaterMark) {
     wake = kWakeNow;
   } else if (s.wake && wasEmpty) {
-    wake = kWakeSoon;
+    // The echo of typed input is what a person waits for; other output may wait out the gap.
+    wake = s.inputSinceOutput ? kWakeNow : kWakeSoon;
   }
+  s.inputSinceOutput = false;
   markReady(s, wake);
 }
 
@@ -221,6 +223,10 @@ void SessionManager::markReady(Session& s, WakeUrgency wake) {
   if (!s.queued) {
     s.queued = true;
     s.owner->ready.push_back(s.id);
+  }
+  if (s.owner->parked) {
+    s.owner->parked = false;
+    wake = kWakeNow;
   }
   if (wake != kNoWake) s.owner->requestWake(nowMs(), wake == kWakeNow);
 }

@@ -35,6 +35,7 @@ struct Session {
   bool reaped = false;
   bool finished = false;     // reaped and output ended: the exit can be reported
   bool paused = false;
+  bool inputSinceOutput = false;  // typed input awaits its echo: wake at once, not after a gap
   bool queued = false;       // on the owner's ready list
   int exitCode = 0;
   int exitSignal = 0;

@@ -129,6 +129,7 @@ size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_
   if (s == nullptr || !s->master || s->outputEnded || s->closeRequested || length == 0) {
     return s == nullptr ? 0 : s->pendingInput();
   }
+  s->inputSinceOutput = true;
   size_t written = 0;
   if (s->pendingInput() == 0) {
     ssize_t n = ::write(s->master.get(), data, length);
@@ -218,6 +219,14 @@ void SessionManager::setPaused(EnvState* env, uint32_t id, bool paused) {
   if (s == nullptr) return;
   s->paused = paused;
   if (!paused && (!s->output.empty() || s->finished)) markReady(*s, kNoWake);
+}
+
+bool SessionManager::park(EnvState* env) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Under the mutex, so that news arriving after this check finds the environment parked.
+  if (!env->ready.empty()) return false;
+  env->parked = true;
+  return true;
 }
 
 pid_t SessionManager::foregroundGroup(EnvState* env, uint32_t id) {

@@ -60,6 +60,9 @@ class SessionManager {
               unsigned short xpixel, unsigned short ypixel);
   void kill(EnvState* env, uint32_t id, int signal, KillTarget target);
   void setPaused(EnvState* env, uint32_t id, bool paused);
+  // The JavaScript poller stops its timer: the next news of any session wakes it instead.
+  // False (and not parked) when news is already waiting.
+  bool park(EnvState* env);
   // The terminal's foreground process group, or -1.
   pid_t foregroundGroup(EnvState* env, uint32_t id);
   void close(EnvState* env, uint32_t id);

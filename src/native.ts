@@ -82,6 +82,14 @@ export interface NativeBinding {
    * Node environment (main thread or worker); the handle never keeps the event loop alive.
    */
   setWakeHandler(handler: () => void): void;
+  /**
+   * The poller stops its timer while no session has news: from now on the next output or exit
+   * of any session wakes it through the wake handler. Returns false, and does not park, when
+   * news is already waiting.
+   */
+  park(): boolean;
+  /** Whether the wake-up handle keeps the event loop alive (while parked with ref'd sessions). */
+  setWakeRef(ref: boolean): void;
   /** The read buffer's high-water mark in bytes, per session. */
   readonly highWaterMark: number;
 }

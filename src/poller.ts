@@ -36,6 +36,12 @@ let ticking = false;
 let tickAgain = false;
 let immediate: NodeJS.Immediate | null = null;
 let wakeHandlerSet = false;
+/**
+ * The timer is stopped because no session had news at the last tick; the native I/O thread
+ * wakes us on the next output or exit of any session. An idle server costs no wake-ups at all,
+ * and the first output after a quiet spell is delivered at once rather than at the next tick.
+ */
+let parked = false;
 
 /** Starts serving a session that native.spawn() just created. */
 export function addSession(id: number, session: PollerSession): void {
@@ -69,8 +75,30 @@ export function kick(): void {
 /** Wake mode: the native I/O thread calls back when a wake-mode session has news. */
 export function enableWake(): void {
   if (wakeHandlerSet) return;
-  native.setWakeHandler(tick);
+  native.setWakeHandler(onWake);
   wakeHandlerSet = true;
+}
+
+function onWake(): void {
+  unpark();
+  tick();
+}
+
+/** Stops the timer when nothing is waiting; native.park() refuses when news already is. */
+function park(): void {
+  if (parked || timer === null || !wakeHandlerSet || !native.park()) return;
+  clearInterval(timer);
+  timer = null;
+  parked = true;
+  // The timer kept the event loop alive for ref'd sessions; now the wake-up handle does.
+  native.setWakeRef(refedCount > 0);
+}
+
+function unpark(): void {
+  if (!parked) return;
+  parked = false;
+  native.setWakeRef(false);
+  updateTimer();
 }
 
 function removeSession(id: number, session: PollerSession): void {
@@ -86,6 +114,14 @@ function updateTimer(): void {
   if (sessions.size === 0) {
     if (timer !== null) clearInterval(timer);
     timer = null;
+    if (parked) {
+      parked = false;
+      native.setWakeRef(false);
+    }
+    return;
+  }
+  if (parked) {
+    native.setWakeRef(refedCount > 0);
     return;
   }
   let interval = Infinity;
@@ -123,10 +159,12 @@ export function tick(): void {
     return;
   }
   ticking = true;
+  let quiet = false;
   try {
     do {
       tickAgain = false;
       const batch = native.readAll(TICK_BUDGET_BYTES);
+      quiet = batch.length === 0;
       let drainedBytes = 0;
       for (let i = 0; i + BATCH_STRIDE <= batch.length; i += BATCH_STRIDE) {
         const id = batch[i] as number;
@@ -152,9 +190,17 @@ export function tick(): void {
   } finally {
     ticking = false;
   }
+  if (quiet && immediate === null) park();
 }
 
 /** For tests and diagnostics: how the poller stands right now. */
-export function pollerState(): { sessions: number; timerActive: boolean; interval: number; refed: boolean } {
-  return { sessions: sessions.size, timerActive: timer !== null, interval: timerInterval, refed: timer !== null && timerRefed };
+export function pollerState(): {
+  sessions: number;
+  timerActive: boolean;
+  parked: boolean;
+  interval: number;
+  refed: boolean;
+} {
+  const refed = (timer !== null && timerRefed) || (parked && refedCount > 0);
+  return { sessions: sessions.size, timerActive: timer !== null, parked, interval: timerInterval, refed };
 }
