@@ -16,6 +16,8 @@ import { Escalation } from '../src/run-command/escalation.js';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/run-command');
 const node = process.execPath;
 const { SIGINT, SIGKILL } = constants.signals;
+/** Long enough for a Node child to start and install its signal handlers, even when slow. */
+const NODE_READY_MS = 2_000;
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'run-command-cancel-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -66,10 +68,12 @@ function whenSeen(text: string) {
 
 describe('timeout', () => {
   it('interrupts with Ctrl+C and keeps the output from before and after it', async () => {
-    const r = await runCommand(node, [path.join(fixtures, 'interruptible.cjs')], { timeout: 500 });
+    // The timeout leaves a Node child time to install its handler, also under the sanitizer
+    // build on a loaded machine; before that, Ctrl+C would simply kill it.
+    const r = await runCommand(node, [path.join(fixtures, 'interruptible.cjs')], { timeout: NODE_READY_MS });
     expect(r).toMatchObject({ exitCode: 130, signal: null, timedOut: true, aborted: false });
     expect(r.output).toBe('ready\r\ninterrupted\r\n');
-    expect(r.durationMs).toBeGreaterThanOrEqual(499);
+    expect(r.durationMs).toBeGreaterThanOrEqual(NODE_READY_MS - 1);
   });
 
   it('reports a command killed by the Ctrl+C itself', async () => {
@@ -139,11 +143,11 @@ describe('abort', () => {
   it('reports the first cause only when a timeout and an abort both come', async () => {
     const controller = new AbortController();
     const run = runCommand(node, [path.join(fixtures, 'stubborn.cjs')], {
-      timeout: 300,
+      timeout: NODE_READY_MS,
       killGraceMs: 200,
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), 400);
+    setTimeout(() => controller.abort(), NODE_READY_MS + 100);
     const r = await run;
     expect(r).toMatchObject({ timedOut: true, aborted: false, signal: SIGKILL });
   });
@@ -152,7 +156,7 @@ describe('abort', () => {
 describe('escalation', () => {
   it('goes Ctrl+C, SIGTERM, SIGKILL against a child that ignores the first two', async () => {
     const r = await runCommand(node, [path.join(fixtures, 'stubborn.cjs')], {
-      timeout: 300,
+      timeout: NODE_READY_MS,
       killGraceMs: 300,
     });
     expect(r).toMatchObject({ exitCode: null, signal: SIGKILL, timedOut: true });
@@ -230,12 +234,12 @@ describe('a grandchild that keeps the terminal open', () => {
 
   it('does not hold up an interrupted command that ignored Ctrl+C and SIGTERM', async () => {
     const r = await runCommand(node, [path.join(fixtures, 'pts-holder.cjs'), 'stubborn'], {
-      timeout: 500,
+      timeout: NODE_READY_MS,
       killGraceMs: 200,
     });
     grandchildOf(r.output);
     expect(r).toMatchObject({ exitCode: null, signal: SIGKILL, timedOut: true });
     expect(r.output).toContain('ready\r\ngot SIGINT\r\ngot SIGTERM\r\n');
-    expect(r.durationMs).toBeLessThan(500 + Escalation.bound(200) + 5_000);
+    expect(r.durationMs).toBeLessThan(NODE_READY_MS + Escalation.bound(200) + 5_000);
   });
 });
