@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { LineScanner, type LineSink } from './line-scanner.js';
 import { parseCleanLine } from './parse-status.js';
-import { isPromptRedraw, normalizePrompt } from './prompt.js';
+import { isPromptRedraw, MAX_PROMPT_LENGTH, normalizePrompt } from './prompt.js';
 import type { ActivityEvent, ActivityOptions, AgentStatus, StatusDetector } from './types.js';
 
 const DEFAULT_IDLE_MS = 5_000;
@@ -97,7 +97,8 @@ export class ActivityDetector extends EventEmitter {
       get satisfied(): boolean {
         return self.#meaningfulThisFeed;
       },
-      line: (text, complete, visible) => this.#onLine(text, complete, visible),
+      line: (text, complete, visible, paren, closing, solid) =>
+        this.#onLine(text, complete, visible, paren, closing, solid),
       overlong: (visible) => {
         if (visible) this.#meaningful();
       },
@@ -151,9 +152,11 @@ export class ActivityDetector extends EventEmitter {
     this.#scanner.clear();
   }
 
-  /** A line, or the unfinished part of one, as visible text. */
-  #onLine(text: string, complete: boolean, visible: boolean): void {
-    if (this.#detectors.length > 0 || text.indexOf('(') >= 0) {
+  /** A line, or the unfinished part of one, as visible text; the rest as in LineSink.line(). */
+  #onLine(text: string, complete: boolean, visible: boolean, paren: boolean, closing: boolean, solid: number): void {
+    // A status line has a '(' and ends with ')'. Checking that first keeps a line that grows a
+    // character at a time from being read whole each time.
+    if (this.#detectors.length > 0 || (paren && closing)) {
       const trimmed = text.trim();
       const status = trimmed === '' ? null : this.#detect(trimmed);
       if (status !== null) {
@@ -161,9 +164,16 @@ export class ActivityDetector extends EventEmitter {
         return;
       }
     }
-    if (visible && !this.#meaningfulThisFeed && !isPromptRedraw(text, complete, this.#prompt)) {
+    if (visible && !this.#meaningfulThisFeed && !this.#isPromptRedraw(text, complete, solid)) {
       this.#meaningful();
     }
+  }
+
+  /** isPromptRedraw(), without reading a line that has too much in it to be a prompt. */
+  #isPromptRedraw(text: string, complete: boolean, solid: number): boolean {
+    if (solid === 0) return true;
+    if (solid > MAX_PROMPT_LENGTH && (this.#prompt === undefined || solid > this.#prompt.length)) return false;
+    return isPromptRedraw(text, complete, this.#prompt);
   }
 
   #detect(line: string): AgentStatus | null {

@@ -1,321 +1,262 @@
 /**
- * Splits a terminal output stream into the lines a status line can be found on, cheaply.
+ * Decides which parts of each chunk of terminal output are read; LineReader reads them.
  *
- * A line ends at \n, \r, \v, \f and at any escape sequence that moves the cursor to another line
- * or to an absolute position, since that is how spinners redraw in place. The unfinished last
- * line and an unfinished escape sequence are carried over to the next chunk, both bounded.
+ * Cost is what shapes this file. Detection runs on every chunk a busy PTY delivers (up to a MiB
+ * at a time) and must cost a few percent of the PTY's own work, and most output cannot hold a
+ * status line. A small chunk is read character by character. A big one is searched natively
+ * (see line-search.ts) and read only where it can matter (see #readSparse):
+ * - its first lines, until the sink has seen enough (see LineSink.satisfied);
+ * - the lines that hold an anchor that every status line contains;
+ * - its last line, which is carried over.
+ * Reading never goes further than the longest line that can still be a status, backwards or
+ * forwards, so the work per chunk does not grow with the length of a line: output without any
+ * newline is one line, and a chunk of it costs three native searches.
  *
- * Cost is what shapes this file. Most output cannot hold a status line, so a chunk is not walked
- * character by character: only the lines that can matter are. Those are
- * - the first line, which continues the unfinished line carried over from the previous chunk;
- * - the last line, which is carried over to the next chunk;
- * - lines around an anchor that every status line contains ('…', '...', 'interrupt',
- *   'cancel'), found with native indexOf;
- * - the first lines, until the sink has seen enough (see LineSink.satisfied).
- * For that to work '\n' ends any escape sequence in progress, even a control string. Programs do
- * not put newlines in titles or hyperlinks; a terminal would ignore one there, we end the
- * sequence instead, and nothing else changes.
+ * What is not read is known from native searches for \n, \r and ESC, which is where the
+ * sparse reading differs from reading every character, in cases no program produces:
+ * - \v and \f also end lines, and are looked for only near an anchor and near the end;
+ * - C1 controls (U+0080-U+009F as text) start escape sequences where text is read, but are not
+ *   looked for elsewhere: there is no cheap native search for 32 characters, and programs that
+ *   write UTF-8 do not send them;
+ * - a control string (a title, say) longer than a line can be that is still open where reading
+ *   starts, or at the end of a chunk, is not recognised as one there;
+ * - a \r, \v or \f inside a control string is taken for a line break when found going backwards.
  */
-import { isControlString, sequenceEnd } from '../ansi.js';
-import { EFFECT_BREAK, sequenceEffect, visibleText } from './escapes.js';
-import { MAX_STATUS_LENGTH } from './parse-status.js';
+import {
+  ALL_LINES,
+  LineReader,
+  MAX_LINE,
+  MAX_PENDING,
+  MAX_RAW_LINE,
+  UNTIL_SATISFIED,
+  type LineSink,
+} from './line-reader.js';
+import {
+  anchors,
+  breakBefore,
+  breakCandidates,
+  ESC_CANDIDATE,
+  lastIntroducer,
+  LF_CANDIDATE,
+  type NextOf,
+  rareBreaks,
+  unfinishedSequence,
+} from './line-search.js';
+import { sequenceEnd } from '../ansi.js';
 
-/**
- * A line longer than this (visible) is no status line; the rest of it is skipped up to the next
- * line break, and it is not carried over.
- */
-const MAX_LINE = 4 * MAX_STATUS_LENGTH;
-/** Raw characters of one line, escape sequences included, before it is given up. */
-const MAX_RAW_LINE = 16 * MAX_LINE;
-/** An unfinished escape sequence longer than this is not kept; a control string is skipped. */
-const MAX_PENDING = 256;
-const ANCHORS = ['…', '...', 'interrupt', 'cancel'] as const;
-/** What ends a control string that is being skipped (see the note on '\n' above). */
-const OSC_END = /[\x07\x0a\x18\x1a\x1b\x80-\x9f]/;
-const STRING_END = /[\x0a\x18\x1a\x1b\x80-\x9f]/;
-/** Shorter stretches without '\n' are simply read through. */
+export type { LineSink } from './line-reader.js';
+
+/** Chunks up to this long are read in full: searching them would cost more than reading. */
 const SPARSE_MIN = 4096;
-const C1 = /[\x80-\x9f]/;
-/** #scanRegion's `until`: read every line; stop once the sink is satisfied. */
-const ALL_LINES = Number.POSITIVE_INFINITY;
-const UNTIL_SATISFIED = -1;
-const NOT_IN_STRING = 0;
-const IN_OSC = 1;
-const IN_OTHER_STRING = 2;
-
-/**
- * The first anchor at or after `pos`, or -1. `next` caches each anchor's next position, so that
- * an anchor that is absent is searched for once per chunk, not once per line.
- */
-function nextAnchor(s: string, pos: number, next: number[]): number {
-  let at = -1;
-  for (let k = 0; k < next.length; k++) {
-    let p = next[k]!;
-    if (p >= 0 && p < pos) next[k] = p = s.indexOf(ANCHORS[k]!, pos);
-    if (p >= 0 && (at < 0 || p < at)) at = p;
-  }
-  return at;
-}
-
-export interface LineSink {
-  /** Every line must be delivered (custom detectors can recognise anything). */
-  readonly everyLine: boolean;
-  /**
-   * The sink already knows this chunk is meaningful output; from then on only lines that may be
-   * status lines (with a '(') are delivered.
-   */
-  readonly satisfied: boolean;
-  /**
-   * A line ended (`complete`) or the chunk ended inside it. `text` is its visible text so far,
-   * carried-over part included. `visible` says whether this chunk added a printable character.
-   */
-  line(text: string, complete: boolean, visible: boolean): void;
-  /** The line is too long to be a status line; `visible` as above. */
-  overlong(visible: boolean): void;
-}
+/** An anchor this close after a line start is read to from there (see #readSparse). */
+const NEAR = MAX_LINE;
 
 export class LineScanner {
   readonly #sink: LineSink;
-  /** Visible text of the unfinished last line. */
-  #line = '';
-  /** The unfinished last line is too long to be a status; skip it up to the next break. */
-  #lineOverflow = false;
-  /** An unfinished escape sequence, raw, to prepend to the next chunk. */
-  #pending = '';
-  #inString = NOT_IN_STRING;
+  readonly #reader: LineReader;
+  /** Set by #lineStartOf, for #resumeAfter. */
+  #introducer = -1;
 
   constructor(sink: LineSink) {
     this.#sink = sink;
+    this.#reader = new LineReader(sink);
   }
 
   /** Visible text of the unfinished last line, or undefined when it is too long to keep. */
   get unfinishedLine(): string | undefined {
-    return this.#lineOverflow ? undefined : this.#line;
+    return this.#reader.unfinishedLine;
   }
 
   clear(): void {
-    this.#line = this.#pending = '';
-    this.#lineOverflow = false;
-    this.#inString = NOT_IN_STRING;
+    this.#reader.clear();
   }
 
-  feed(text: string): void {
-    let s = text;
-    let start = 0;
-    if (this.#inString !== NOT_IN_STRING) {
-      start = this.#skipString(s);
-      if (start < 0 || start >= s.length) return;
-    } else if (this.#pending !== '') {
-      s = this.#pending + s;
-      this.#pending = '';
-    }
+  feed(s: string): void {
+    const start = this.#reader.begin(s);
+    if (start < 0) return;
+    if (this.#sink.everyLine || s.length - start <= SPARSE_MIN) this.#readAll(s, start);
+    else this.#readSparse(s, start);
+  }
 
+  /** Reads every line of s from `start`. */
+  #readAll(s: string, start: number): void {
+    let pos = start;
+    for (;;) {
+      const lf = s.indexOf('\n', pos);
+      if (lf < 0) {
+        this.#reader.read(s, pos, s.length, ALL_LINES, false);
+        return;
+      }
+      this.#reader.read(s, pos, lf, ALL_LINES, false);
+      pos = lf + 1;
+    }
+  }
+
+  /**
+   * Reads what can matter in a big chunk. `lo` is where reading would resume: never inside an
+   * escape sequence, and either a line starts there or (`over`) the line that goes on there is
+   * too long to matter. Everything before `lo` is done with.
+   */
+  #readSparse(s: string, start: number): void {
     const n = s.length;
-    const firstLF = s.indexOf('\n', start);
-    if (firstLF < 0) {
-      this.#scanSparse(s, start, n);
-      return;
-    }
-    this.#scanSparse(s, start, firstLF);
-    const lastLF = s.lastIndexOf('\n');
-    let pos = firstLF + 1;
-    while ((this.#sink.everyLine || !this.#sink.satisfied) && pos < lastLF) {
-      const end = s.indexOf('\n', pos);
-      this.#scanRegion(s, pos, end, ALL_LINES);
-      pos = end + 1;
-    }
-    if (pos < lastLF) this.#scanAnchors(s, pos, lastLF);
-    this.#scanSparse(s, lastLF + 1, n);
-  }
+    const reader = this.#reader;
 
-  /**
-   * Reads s[from, to), a stretch without '\n', like #scanRegion, but when it is long (a
-   * full-screen program's repaint has no newlines) reads only what can matter: the first lines
-   * until the sink is satisfied, the lines around anchors, and the last line, found backwards.
-   */
-  #scanSparse(s: string, from: number, to: number): void {
-    if (to - from <= SPARSE_MIN || this.#sink.everyLine || C1.test(s.slice(from, to))) {
-      // Backwards search relies on ESC being the only introducer; C1 controls are rare enough.
-      this.#scanRegion(s, from, to, ALL_LINES);
-      return;
-    }
-    const p = this.#scanRegion(s, from, to, UNTIL_SATISFIED);
-    if (p >= to) return;
-    const tail = to === s.length ? this.#lineStartBefore(s, p, to) : to;
-    if (tail > p) this.#scanAnchorsInline(s, p, tail);
-    if (to === s.length) this.#scanRegion(s, tail, to, ALL_LINES);
-  }
-
-  /**
-   * Start of the line that position `at` is on, not before `from` (which is a line start). Only
-   * ESC can start a sequence here, so reading sequences forward from each ESC met going
-   * backwards gives what a forward scan would.
-   */
-  #lineStartBefore(s: string, from: number, at: number): number {
-    for (let i = at - 1; i >= from; i--) {
-      const c = s.charCodeAt(i);
-      if (c === 0x0d || c === 0x0b || c === 0x0c) return i + 1;
-      if (c === 0x1b) {
-        const end = sequenceEnd(s, i, s.length);
-        if (end >= 0 && end <= at && sequenceEffect(s, i, end) === EFFECT_BREAK) return end;
+    // The first lines, until the sink knows whether this chunk is news.
+    const breaks = breakCandidates(s);
+    let lo = start;
+    for (;;) {
+      const lf = s.indexOf('\n', lo);
+      breaks.seed(LF_CANDIDATE, lo, lf);
+      const to = lf < 0 ? n : lf;
+      const stop = reader.read(s, lo, to, UNTIL_SATISFIED, true);
+      if (reader.gaveUp || stop < to) {
+        lo = stop;
+        break;
       }
+      if (to === n) return;
+      lo = to + 1;
+      if (this.#sink.satisfied) break;
     }
-    return from;
-  }
+    let over = reader.gaveUp;
 
-  /** #scanAnchors for a stretch without '\n': lines are bounded by breaks found both ways. */
-  #scanAnchorsInline(s: string, from: number, to: number): void {
-    const next = ANCHORS.map((a) => s.indexOf(a, from));
-    let pos = from;
-    while (pos < to) {
-      const at = nextAnchor(s, pos, next);
-      if (at < 0 || at >= to) return;
-      pos = this.#scanRegion(s, this.#lineStartBefore(s, pos, at), to, at);
-    }
-  }
-
-  /** Continues skipping an over-long control string; returns where normal text resumes, or -1. */
-  #skipString(s: string): number {
-    const end = s.search(this.#inString === IN_OSC ? OSC_END : STRING_END);
-    if (end < 0) return -1;
-    this.#inString = NOT_IN_STRING;
-    const c = s.charCodeAt(end);
-    if (c === 0x1b) {
-      if (end + 1 >= s.length) {
-        this.#pending = '\x1b';
-        return s.length;
-      }
-      return s.charCodeAt(end + 1) === 0x5c ? end + 2 : end;
-    }
-    return c === 0x07 || c === 0x9c ? end + 1 : end;
-  }
-
-  /** Reads only the lines that contain an anchor, in s[from, to) which is whole lines. */
-  #scanAnchors(s: string, from: number, to: number): void {
-    const next = ANCHORS.map((a) => s.indexOf(a, from));
-    let pos = from;
-    while (pos < to) {
-      const at = nextAnchor(s, pos, next);
-      if (at < 0 || at >= to) return;
-      const lineStart = s.lastIndexOf('\n', at) + 1;
-      let lineEnd = s.indexOf('\n', at);
-      if (lineEnd < 0 || lineEnd > to) lineEnd = to;
-      this.#scanRegion(s, lineStart, lineEnd, ALL_LINES);
-      pos = lineEnd + 1;
-    }
-  }
-
-  /**
-   * Splits s[from, to) into lines at \r, \v, \f and cursor moves and handles each. `to` is either
-   * a '\n' (the last line is complete) or the end of the chunk (it is carried over). `until`
-   * stops it early, at the start of a line: once a line has ended at or after that position,
-   * or with UNTIL_SATISFIED once a line has ended and the sink is satisfied. Returns where it
-   * stopped (`to` when it read everything).
-   */
-  #scanRegion(s: string, from: number, to: number, until: number): number {
-    const complete = to < s.length;
-    let lineStart = from;
-    let hasEsc = false;
-    let visible = false;
-    let paren = false;
-    for (let i = from; i < to; i++) {
-      const c = s.charCodeAt(i);
-      // Letters, digits and most text take this branch; '(' and ')' are just below it.
-      if (c > 0x29 && (c < 0x7f || c > 0x9f)) {
-        visible = true;
+    // The lines with an anchor. An anchor only matters on a line that starts at most
+    // MAX_RAW_LINE before it, so anchors are looked for in windows after a possible line start.
+    const rare = rareBreaks(s);
+    const found = anchors(s);
+    /**
+     * The first possible line break in [p, end): a \n, \r or ESC, or near the end of the chunk
+     * (where the line that is carried over must start right) a \v or \f.
+     */
+    const nextBreak = (p: number, end = n): number => {
+      const c = breaks.next(p, end);
+      const q = Math.max(p, n - MAX_RAW_LINE);
+      const stop = c >= 0 ? c : end;
+      if (q >= stop) return c;
+      const r = rare.next(q, stop);
+      return r >= 0 ? r : c;
+    };
+    let from = lo;
+    // None means that the rest is one line, to be read as the last one.
+    let c = nextBreak(lo);
+    while (c >= 0) {
+      if (over && from < c) from = c;
+      const windowEnd = Math.min(n, from + MAX_RAW_LINE);
+      const a = found.next(from, windowEnd);
+      if (a < 0) {
+        if (windowEnd >= n) break;
+        // A line that starts in this window can reach into the next one; otherwise go on at the
+        // next possible line start.
+        from = nextBreak(from + 1, windowEnd) >= 0 ? windowEnd : nextBreak(windowEnd);
+        if (from < 0) break;
         continue;
       }
-      if (c === 0x28) {
-        visible = paren = true;
-      } else if (c > 0x20 && c < 0x7f) {
-        visible = true;
-      } else if (c === 0x0d || c === 0x0a || c === 0x0b || c === 0x0c) {
-        this.#endLine(s, lineStart, i, hasEsc, visible, paren, true);
-        lineStart = i + 1;
-        hasEsc = visible = paren = false;
-        if (until >= 0 ? i >= until : this.#sink.satisfied) return lineStart;
-      } else if (c === 0x1b || (c >= 0x80 && c <= 0x9f)) {
-        const end = sequenceEnd(s, i, to);
-        if (end < 0) {
-          if (complete) {
-            // Cut short by the newline: it was never going to be a cursor move.
-            hasEsc = true;
-            break;
-          }
-          this.#endLine(s, lineStart, i, hasEsc, visible, paren, false);
-          this.#savePending(s, i);
-          return to;
-        }
-        if (sequenceEffect(s, i, end) === EFFECT_BREAK) {
-          this.#endLine(s, lineStart, i, hasEsc, visible, paren, true);
-          lineStart = end;
-          hasEsc = visible = paren = false;
-          if (until >= 0 ? i >= until : this.#sink.satisfied) return lineStart;
+      // An anchor close after a line start is reached by reading on, which costs less than
+      // walking back to its line's start; when anchors are dense (a spinner's frames, a TUI's
+      // rows) this reads a stretch at a time.
+      const near = !over && a - lo <= NEAR;
+      const e = near ? lo : this.#lineStartOf(s, a, lo, over, c, rare);
+      // The line from e ends at the next '\n' at the latest (none lies between e and a, unless
+      // e is lo).
+      const lf = breaks.nextOne(LF_CANDIDATE, e < 0 ? a : e);
+      const to = lf < 0 ? n : lf;
+      if (e < 0) {
+        // Too long to be a status line: go on after the anchor.
+        over = true;
+        lo = this.#resumeAfter(s, a, lo, to);
+        from = Math.max(a + 1, lo);
+      } else {
+        reader.gaveUp = false;
+        const stop = reader.read(s, e, to, near ? a + NEAR : a, true);
+        if (reader.gaveUp) {
+          over = true;
+          lo = stop;
         } else {
-          hasEsc = true;
+          over = false;
+          if (stop < to) lo = stop;
+          else if (to === n) return; // that was the last line, and it is carried over
+          else lo = to + 1;
         }
-        i = end - 1;
+        // Reading from lo may stop at a '\n' before the anchor; then it is found again.
+        from = lo > a ? lo : near ? Math.max(from, lo) : a + 1;
       }
+      c = nextBreak(lo);
     }
-    this.#endLine(s, lineStart, to, hasEsc, visible, paren, complete);
-    return to;
-  }
-
-  #savePending(s: string, at: number): void {
-    if (s.length - at <= MAX_PENDING) {
-      this.#pending = s.slice(at);
-    } else if (s.charCodeAt(s.length - 1) === 0x1b) {
-      this.#pending = '\x1b';
-    } else if (isControlString(s, at)) {
-      const c = s.charCodeAt(at);
-      this.#inString = c === 0x9d || s.charCodeAt(at + 1) === 0x5d ? IN_OSC : IN_OTHER_STRING;
-    }
-    // An over-long CSI or ESC sequence is garbage; dropping it is what a terminal does.
+    this.#readLastLine(s, lo, over, breaks, rare);
   }
 
   /**
-   * One line ends (complete) or the chunk ends inside it (not complete). s[a, b) is what this
-   * chunk added to it; `visible` says whether that has any printable character, `paren` whether
-   * it has a '('.
+   * Start of the line that anchor `a` is on, or -1 when that line is too long to matter. `lo`
+   * and `over` as in #readSparse; `c` is the first possible line break at or after `lo`. Leaves
+   * in #introducer the last escape introducer between that start and `a`, or -1.
    */
-  #endLine(
-    s: string,
-    a: number,
-    b: number,
-    hasEsc: boolean,
-    visible: boolean,
-    paren: boolean,
-    complete: boolean,
-  ): void {
-    const prefix = this.#line;
-    const overflowed = this.#lineOverflow;
-    this.#line = '';
-    this.#lineOverflow = false;
-    const sink = this.#sink;
-    if (complete && !paren && (sink.satisfied || !visible) && !sink.everyLine && prefix.indexOf('(') < 0) {
-      // Neither a status nor news: most lines of a full-screen program's repaint end here.
-      return;
+  #lineStartOf(s: string, a: number, lo: number, over: boolean, c: number, rare: NextOf): number {
+    this.#introducer = -1;
+    const lowest = Math.max(lo, a - MAX_RAW_LINE);
+    let first = c >= 0 && c < a ? c : a;
+    if (first > lowest) {
+      // A \v or \f ends a line too; they are only looked for this close to an anchor.
+      const r = rare.next(lowest, first);
+      if (r >= 0) first = r;
     }
-    if (a === b) {
-      // Nothing new: the carried part was already delivered when it arrived.
-      if (!complete) {
-        this.#line = prefix;
-        this.#lineOverflow = overflowed;
+    if (first < a) {
+      const floor = Math.max(first, lowest);
+      const e = breakBefore(s, floor, a);
+      this.#introducer = lastIntroducer;
+      if (e >= 0 || floor > first) return e;
+    }
+    // No line break between lo and the anchor.
+    return over || a - lo > MAX_RAW_LINE ? -1 : lo;
+  }
+
+  /**
+   * Where to resume after anchor `a`, on a line too long to matter: just after it, unless it is
+   * inside an escape sequence (a title, say), then after that sequence. `to` is the '\n' after
+   * `a`, or the end of s.
+   */
+  #resumeAfter(s: string, a: number, lo: number, to: number): number {
+    const q = this.#introducer;
+    if (q < lo) return a;
+    const end = sequenceEnd(s, q, to);
+    if (end >= 0) return end > a ? end : a;
+    // The sequence runs to the newline, or is unfinished at the end, where the last line is read.
+    return to < s.length ? to : q;
+  }
+
+  /** The last line: where it starts, read it, carry it over. */
+  #readLastLine(s: string, lo: number, over: boolean, breaks: NextOf, rare: NextOf): void {
+    const n = s.length;
+    const window = Math.max(lo, n - MAX_RAW_LINE);
+    let c = breaks.next(window);
+    const r = rare.next(window);
+    if (r >= 0 && (c < 0 || r < c)) c = r;
+    if (c >= 0) {
+      const e = breakBefore(s, c, n);
+      if (e >= 0) {
+        this.#readToEnd(s, e, breaks);
+        return;
       }
-      return;
     }
-    let full: string | undefined;
-    if (!overflowed && b - a <= MAX_RAW_LINE) {
-      const raw = s.slice(a, b);
-      full = hasEsc ? prefix + visibleText(raw) : prefix + raw;
-      if (full.length > MAX_LINE) full = undefined;
-    }
-    if (full === undefined) {
-      if (!complete) this.#lineOverflow = true;
-      sink.overlong(visible);
-      return;
-    }
-    if (!complete) this.#line = full;
-    sink.line(full, complete, visible);
+    // No line break in the window: the last line goes on from lo, or from before the window.
+    if (window === lo && !over) this.#readToEnd(s, lo, breaks);
+    else this.#carryOverlong(s, window, breaks);
+  }
+
+  /** Reads s[from, end), the last line, and carries it over. */
+  #readToEnd(s: string, from: number, breaks: NextOf): void {
+    this.#reader.gaveUp = false;
+    const stop = this.#reader.read(s, from, s.length, ALL_LINES, true);
+    if (this.#reader.gaveUp) this.#carryOverlong(s, stop, breaks);
+  }
+
+  /**
+   * The last line is too long to matter. `floor` is where it is known to go on, not inside an
+   * escape sequence; one that starts after it and is unfinished is carried over.
+   */
+  #carryOverlong(s: string, floor: number, breaks: NextOf): void {
+    const n = s.length;
+    let from = Math.max(floor, n - MAX_RAW_LINE);
+    // Without ESC, only a C1 control can start one, and only a short one is worth carrying.
+    if (breaks.nextOne(ESC_CANDIDATE, from) < 0) from = Math.max(from, n - MAX_PENDING - 1);
+    this.#reader.carryOverlong(s, unfinishedSequence(s, from));
   }
 }

@@ -12,7 +12,7 @@
  * each redraw look new.
  */
 
-const MAX_PROMPT_LENGTH = 256;
+export const MAX_PROMPT_LENGTH = 256;
 const PROMPT_END = /(?:^|[^0\s]|[^0\s]\s)[$#%>❯➜λ»›]$/u;
 
 /** Trimmed, whitespace runs collapsed, every digit replaced by 0. */
