@@ -33,6 +33,14 @@ describe('parseStatusLine: details', () => {
     expect(parseStatusLine('✻ A… (1s · 1 token)')?.tokens).toBe(1);
   });
 
+  it('tells a thousands separator from a comma between segments when naming the app', () => {
+    expect(parseStatusLine('✻ A… (1s · 1,234 tokens)')?.app).toBe('claude');
+    expect(parseStatusLine('✻ A… (1s · 1,234,567 tokens)')?.app).toBe('claude');
+    expect(parseStatusLine('✻ A… (1s, 1,234 tokens)')?.app).toBe('generic');
+    expect(parseStatusLine('✻ A… (12,34 tokens · 1s)')?.app).toBe('generic');
+    expect(parseStatusLine('✻ A… (1s · 1,2345 tokens)')?.app).toBe('generic');
+  });
+
   it('does not take a bare number for a token count', () => {
     expect(parseStatusLine('✻ A… (1s · 42)')).not.toHaveProperty('tokens');
   });

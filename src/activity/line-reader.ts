@@ -45,7 +45,8 @@ export interface LineSink {
    * carried-over part included. `visible` says whether this chunk added a printable character.
    * The rest describes `text` so that the sink need not read it again each time a line grows:
    * `paren` whether it has a '(', `closing` whether its last character other than white space
-   * is ')', `solid` how many of its characters are not white space (as trim() counts it).
+   * is ')', `solid` how many of its characters are not white space (as trim() counts it), or -1
+   * for a complete line once the sink is satisfied.
    */
   line(text: string, complete: boolean, visible: boolean, paren: boolean, closing: boolean, solid: number): void;
   /** The line is too long to be a status line; `visible` as above. */
@@ -391,12 +392,15 @@ export class LineReader {
     }
     // Only what this chunk added is read: a line that grows a character at a time costs a
     // character each time, not its whole length.
-    for (let k = 0; k < added.length; k++) {
-      const c = added.charCodeAt(k);
-      if (!isSpace(c)) {
-        solid++;
-        closing = c === 0x29;
-      }
+    let k = added.length - 1;
+    while (k >= 0 && isSpace(added.charCodeAt(k))) k--;
+    if (k >= 0) closing = added.charCodeAt(k) === 0x29;
+    // The count is for telling a prompt, which only matters until the sink is satisfied, and
+    // for the carried line, which goes on in the next chunk.
+    if (complete && sink.satisfied) {
+      solid = -1;
+    } else {
+      for (; k >= 0; k--) if (!isSpace(added.charCodeAt(k))) solid++;
     }
     if (!complete) {
       this.#line = full;

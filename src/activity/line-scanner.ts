@@ -25,7 +25,6 @@
 import {
   ALL_LINES,
   LineReader,
-  MAX_LINE,
   MAX_PENDING,
   MAX_RAW_LINE,
   UNTIL_SATISFIED,
@@ -48,8 +47,12 @@ export type { LineSink } from './line-reader.js';
 
 /** Chunks up to this long are read in full: searching them would cost more than reading. */
 const SPARSE_MIN = 4096;
-/** An anchor this close after a line start is read to from there (see #readSparse). */
-const NEAR = MAX_LINE;
+/**
+ * An anchor this close after where reading can resume is read to from there, rather than by
+ * walking back to its line's start (see #readSparse). Only close: reading lines that cannot be
+ * status lines costs more than walking back over the start of the one that can.
+ */
+const NEAR = 128;
 
 export class LineScanner {
   readonly #sink: LineSink;
@@ -151,8 +154,8 @@ export class LineScanner {
         continue;
       }
       // An anchor close after a line start is reached by reading on, which costs less than
-      // walking back to its line's start; when anchors are dense (a spinner's frames, a TUI's
-      // rows) this reads a stretch at a time.
+      // walking back to its line's start; that is the common case when anchors are dense (a
+      // TUI's rows, each with an ellipsis).
       const near = !over && a - lo <= NEAR;
       const e = near ? lo : this.#lineStartOf(s, a, lo, over, c, rare);
       // The line from e ends at the next '\n' at the latest (none lies between e and a, unless
@@ -166,7 +169,7 @@ export class LineScanner {
         from = Math.max(a + 1, lo);
       } else {
         reader.gaveUp = false;
-        const stop = reader.read(s, e, to, near ? a + NEAR : a, true);
+        const stop = reader.read(s, e, to, a, true);
         if (reader.gaveUp) {
           over = true;
           lo = stop;

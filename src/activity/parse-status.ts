@@ -52,10 +52,24 @@ function parseTokens(digits: string, suffix: string | undefined): number {
   return Math.round(value * scale);
 }
 
-function whichApp(ellipsis: string | undefined, separators: string, verb: string | undefined): string {
-  const middot = separators.includes('·');
-  const bullet = separators.includes('•');
-  const comma = separators.includes(',');
+/** A ',' that separates segments, not the thousands separator of a number such as 1,234. */
+function hasSeparatingComma(details: string): boolean {
+  for (let i = details.indexOf(','); i >= 0; i = details.indexOf(',', i + 1)) {
+    let digits = 0;
+    while (digits < 4 && isDigit(details.charCodeAt(i + 1 + digits))) digits++;
+    if (digits !== 3) return true;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function whichApp(ellipsis: string | undefined, details: string, verb: string | undefined): string {
+  const middot = details.includes('·');
+  const bullet = details.includes('•');
+  const comma = hasSeparatingComma(details);
   if (ellipsis === '…' && !bullet && !comma && verb !== 'cancel') return 'claude';
   if (ellipsis === undefined && bullet && !middot && !comma) return 'codex';
   if (verb === 'cancel' && !middot && !bullet) return 'gemini';
@@ -99,9 +113,8 @@ export function parseCleanLine(line: string): AgentStatus | null {
   if (ellipsis === undefined ? seconds === undefined || verb === undefined : seconds === undefined && verb === undefined) {
     return null;
   }
-  const separators = details.replace(/[^·•,]|,(?=\d{3}(?!\d))/g, '');
   const status: AgentStatus = {
-    app: whichApp(ellipsis, separators, verb),
+    app: whichApp(ellipsis, details, verb),
     indicator,
     action,
     seconds: seconds ?? 0,
