@@ -13,7 +13,7 @@
  * newline is one line, and a chunk of it costs three native searches.
  *
  * What is not read is known from native searches for \n, \r and ESC, which is where the
- * sparse reading differs from reading every character, in cases no program produces:
+ * sparse reading differs from reading every character, in cases programs do not produce:
  * - \v and \f also end lines, and are looked for only near an anchor and near the end;
  * - C1 controls (U+0080-U+009F as text) start escape sequences where text is read, but are not
  *   looked for elsewhere: there is no cheap native search for 32 characters, and programs that
