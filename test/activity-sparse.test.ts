@@ -6,7 +6,8 @@
  * the same stream in small pieces, which are read character by character.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityDetector, type AgentStatus } from '../src/activity/index.js';
+import { ActivityDetector } from '../src/activity/index.js';
+import { every, feedInChunks as run, makeRandom, randomCuts } from './fixtures/activity/chunked.js';
 import { formats, ordinaryLines } from './fixtures/activity/styles.js';
 
 const ESC = '\x1b';
@@ -18,16 +19,6 @@ afterEach(() => {
   for (const d of detectors.splice(0)) d.dispose();
 });
 
-function makeRandom(seed: number) {
-  let x = seed;
-  const rand = (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-  return { rand, pick: <T>(xs: readonly T[]) => xs[rand(xs.length)]! };
-}
 
 /** Printable ASCII with no line break, like the throughput benchmark's file. */
 function printable(rand: (n: number) => number, length: number): string {
@@ -101,22 +92,7 @@ function stream(seed: number, size: number, onlyOneByte = false): string {
   return text;
 }
 
-function run(text: string, cuts: (n: number) => number[]): { seen: string[]; last?: AgentStatus } {
-  const d = new ActivityDetector();
-  detectors.push(d);
-  const seen: string[] = [];
-  d.on('activity', (e) => {
-    if (e.status) seen.push(`${e.status.app}:${e.status.action}@${e.status.seconds}`);
-  });
-  let from = 0;
-  for (const cut of [...cuts(text.length), text.length]) {
-    if (cut > from) d.feed(text.slice(from, cut));
-    from = cut;
-  }
-  return { seen, last: d.status };
-}
 
-const every = (step: number) => (n: number) => Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step);
 
 describe('ActivityDetector: big chunks are read sparsely and agree with small pieces', () => {
   for (const [seed, oneByteOnly] of [
@@ -137,13 +113,7 @@ describe('ActivityDetector: big chunks are read sparsely and agree with small pi
       expect(run(text, every(1 << 20)).seen, '1 MiB chunks').toEqual(reference.seen);
       expect(run(text, every(65_536)).seen, '64 KiB chunks').toEqual(reference.seen);
       expect(run(text, every(4097)).seen, 'chunks just big enough to be searched').toEqual(reference.seen);
-      const { rand } = makeRandom(seed);
-      const randomCuts = (n: number) => {
-        const cuts: number[] = [];
-        for (let at = rand(300_000); at < n; at += 1 + rand(300_000)) cuts.push(at);
-        return cuts;
-      };
-      const random = run(text, randomCuts);
+      const random = run(text, randomCuts(seed, 300_000));
       expect(random.seen, 'random chunks').toEqual(reference.seen);
       expect(random.last).toEqual(reference.last);
     });

@@ -4,7 +4,8 @@
  * reading of the same stream, in chunks of any size, must agree with.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityDetector, type AgentStatus } from '../src/activity/index.js';
+import { ActivityDetector } from '../src/activity/index.js';
+import { every, feedInChunks as run, makeRandom, randomCuts } from './fixtures/activity/chunked.js';
 import { formats, ordinaryLines } from './fixtures/activity/styles.js';
 
 const ESC = '\x1b';
@@ -13,16 +14,6 @@ afterEach(() => {
   for (const d of detectors.splice(0)) d.dispose();
 });
 
-function makeRandom(seed: number) {
-  let x = seed;
-  const rand = (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-  return { rand, pick: <T>(xs: readonly T[]) => xs[rand(xs.length)]! };
-}
 
 /**
  * A session's worth of output: full-screen repaints with no newline, logs, statuses. Every status
@@ -70,22 +61,7 @@ function stream(seed: number, size: number): { text: string; drawn: number } {
   return { text, drawn };
 }
 
-function run(text: string, cuts: (n: number) => number[]): { seen: string[]; last?: AgentStatus } {
-  const d = new ActivityDetector();
-  detectors.push(d);
-  const seen: string[] = [];
-  d.on('activity', (e) => {
-    if (e.status) seen.push(`${e.status.app}:${e.status.action}@${e.status.seconds}`);
-  });
-  let from = 0;
-  for (const cut of [...cuts(text.length), text.length]) {
-    d.feed(text.slice(from, cut));
-    from = cut;
-  }
-  return { seen, last: d.status };
-}
 
-const every = (step: number) => (n: number) => Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step);
 
 describe('ActivityDetector: sparse reading agrees with reading every character', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
@@ -99,13 +75,7 @@ describe('ActivityDetector: sparse reading agrees with reading every character',
       expect(run(text, () => []).seen, 'whole').toEqual(reference.seen);
       expect(run(text, every(65_536)).seen, '64 KiB chunks').toEqual(reference.seen);
       expect(run(text, every(4_093)).seen, '4093-character chunks').toEqual(reference.seen);
-      const { rand } = makeRandom(seed);
-      const randomCuts = (n: number) => {
-        const cuts: number[] = [];
-        for (let at = rand(20_000); at < n; at += 1 + rand(20_000)) cuts.push(at);
-        return cuts;
-      };
-      const random = run(text, randomCuts);
+      const random = run(text, randomCuts(seed, 20_000));
       expect(random.seen, 'random chunks').toEqual(reference.seen);
       expect(random.last).toEqual(reference.last);
     });
