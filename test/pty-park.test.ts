@@ -7,6 +7,22 @@ import { NativePty } from '../src/index.js';
 import { pollerState } from '../src/poller.js';
 import { collect, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
+describe('a full buffer', () => {
+  it('wakes the poller at once in poll mode: a burst is not held to one buffer per interval', async () => {
+    // No tick will come in this test's lifetime: only the high-water-mark wake-ups can deliver.
+    const pty = new NativePty('sh', ['-c', 'stty raw -echo; head -c 8388608 /dev/zero; sleep 30'], {
+      encoding: null,
+      pollInterval: 1_000_000,
+    });
+    let got = 0;
+    pty.on('data', (d: Buffer) => (got += d.length));
+    await until(() => got >= 6 * 1024 * 1024, 20_000, 'most of the 8 MiB burst');
+    // Its exit waits for a tick: a session with the default interval brings one.
+    pty.kill('SIGKILL');
+    await Promise.all([waitForExit(pty), waitForExit(new NativePty('true'))]);
+  });
+});
+
 describe('a parked poller', () => {
   it('stops its timer while sessions are quiet, and wakes for output and exit', async () => {
     const pty = new NativePty('cat', []);
