@@ -82,7 +82,6 @@ void SessionManager::onMasterEvent(std::unique_lock<std::mutex>& lock, Session& 
 // sessions, and only finished sessions are erased by the JavaScript thread.
 void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, size_t limit,
                                 bool pastHighWaterMark) {
-  const bool wasEmpty = s.output.empty();
   size_t total = 0;
   while (total < limit && (pastHighWaterMark || s.output.size() < kHighWaterMark)) {
     const int fd = s.master.get();
@@ -109,7 +108,11 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
   WakeUrgency wake = kNoWake;
   if (s.output.size() >= kHighWaterMark) {
     wake = kWakeNow;
-  } else if (s.wake && wasEmpty) {
+  } else if (s.wake && !s.paused && (!s.queued || s.inputSinceOutput)) {
+    // A queued session has a drain on its way, and that drain takes this output too. Whether
+    // the buffer was empty when the read began says nothing: JavaScript may have drained it
+    // while the mutex was released, and then only a new wake delivers what was just read.
+    // A paused session is queued again, with a drain, when it resumes.
     // The echo of typed input is what a person waits for; other output may wait out the gap.
     wake = s.inputSinceOutput ? kWakeNow : kWakeSoon;
   }

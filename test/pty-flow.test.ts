@@ -116,6 +116,24 @@ describe("delivery: 'wake'", () => {
     expect(r.exitCode).toBe(0);
   });
 
+  // Each echo comes in two pieces (the terminal's echo, then cat's copy). The I/O thread reads
+  // the second while JavaScript may be draining the first; that drain must not swallow the
+  // wake the second piece needs. Thousands of round trips make the interleaving certain.
+  it('delivers every echo of thousands of round trips', async () => {
+    const pty = new NativePty('cat', [], { delivery: 'wake', pollInterval: NEVER });
+    const done = collect<string>(pty);
+    const stalled: number[] = [];
+    for (let i = 0; i < 5000 && stalled.length === 0; i++) {
+      pty.write(`w${i}\n`);
+      const echoed = waitForOutput(pty, `w${i}\r\nw${i}\r\n`).then(() => true);
+      // A bound that only a lost wake reaches: a round trip takes well under a millisecond.
+      if (!(await Promise.race([echoed, sleep(10_000).then(() => false)]))) stalled.push(i);
+    }
+    expect(stalled).toEqual([]);
+    pty.write('\x04');
+    expect((await done).exitCode).toBe(0);
+  }, 120_000);
+
   it('delivers a burst completely', async () => {
     const pty = new NativePty('sh', ['-c', 'sleep 0.1; seq 1 20000'], { delivery: 'wake', pollInterval: NEVER });
     const r = await collect<string>(pty);
