@@ -15,6 +15,7 @@
  */
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 
 import * as nodePty from 'node-pty';
 
@@ -82,6 +83,20 @@ const viaNodePty: Runner = (file, args, expected) =>
     });
   });
 
+/**
+ * The main thread's CPU time and its time spent runnable but waiting for a CPU (ns), from
+ * /proc/self/task/<tid>/schedstat. A delay during which the thread waited for a CPU is the
+ * scheduler's, not ours: with 100 busy processes on 2 cores, the thread queues behind them.
+ */
+function mainThreadSchedstat(): { cpuNs: number; waitNs: number } | null {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { cpuNs: cpu!, waitNs: wait! };
+  } catch {
+    return null;  // no schedstat (not Linux, or a kernel without schedstats)
+  }
+}
+
 function ms(ns: number): string {
   return (ns / 1e6).toFixed(2);
 }
@@ -100,9 +115,11 @@ async function measure(label: string, runner: Runner): Promise<number> {
   // A sample is the gap between two ticks of the monitor, so a stall before its first tick
   // would go unseen: let it tick before anything starts.
   await new Promise((r) => setTimeout(r, 20));
+  const sched0 = mainThreadSchedstat();
   const started = performance.now();
   const outcomes = await Promise.all(Array.from({ length: runs }, () => runner(file, args, expected)));
   const wall = performance.now() - started;
+  const sched1 = mainThreadSchedstat();
   h.disable();
   const complete = outcomes.filter((o) => o.ok).length;
   const total = outcomes.reduce((n, o) => n + o.bytes, 0);
@@ -114,6 +131,11 @@ async function measure(label: string, runner: Runner): Promise<number> {
   }
   console.log(`  wall time: ${wall.toFixed(0)} ms, ${(total / 1024 / 1024 / (wall / 1000)).toFixed(1)} MiB/s in total`);
   console.log(`  event-loop delay: ${delays(h)}`);
+  if (sched0 !== null && sched1 !== null) {
+    console.log(
+      `  main thread: ${ms(sched1.cpuNs - sched0.cpuNs)} ms on a CPU, ${ms(sched1.waitNs - sched0.waitNs)} ms runnable but waiting for one`,
+    );
+  }
   return complete === runs ? h.percentile(99) / 1e6 : Number.POSITIVE_INFINITY;
 }
 
