@@ -12,11 +12,12 @@ describe('100 concurrent sessions', () => {
     const n = 100;
     const lines = 50;
     // Every child waits for a line, so all 100 are open at once and then write at once. It
-    // says R once its echo is off, so that the line we send is not echoed.
+    // says R once its echo is off, so that the line we send is not echoed. Should stty fail
+    // (a machine out of processes), the child says so rather than echoing our line.
     const sessions = Array.from({ length: n }, (_, k) => {
       const pty = new NativePty('sh', [
         '-c',
-        `stty -echo; echo R; read go; i=0; while [ $i -lt ${lines} ]; do echo "s${k}-$i"; i=$((i+1)); done`,
+        `stty -echo || { echo "stty failed: $?"; exit 3; }; echo R; read go; i=0; while [ $i -lt ${lines} ]; do echo "s${k}-$i"; i=$((i+1)); done`,
       ]);
       return { k, pty, done: collect<string>(pty), ready: waitForOutput(pty, 'R\r\n') };
     });
