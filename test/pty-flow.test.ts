@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
 import { native } from '../src/native.js';
-import { collect, isAlive, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+import { collect, isAlive, parseStat, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
 const HWM = native.highWaterMark;
 let dir: string;
@@ -23,13 +23,21 @@ function bytesWritten(pid: number): number {
   return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
 }
 
-/** Waits until the child's written byte count stops moving: it is blocked on a full terminal. */
+/** Whether the process is sleeping (S): blocked in a system call, not merely waiting for a CPU. */
+function isSleeping(pid: number): boolean {
+  return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0] === 'S';
+}
+
+/**
+ * Waits until the child's written byte count stops moving while it sleeps: it is blocked on a
+ * full terminal (a child that only waited for a CPU on a loaded machine would be runnable).
+ */
 async function untilBlocked(pid: number): Promise<number> {
   let last = -1;
   const deadline = Date.now() + 15_000;
   for (;;) {
     const now = bytesWritten(pid);
-    if (now === last) return now;
+    if (now === last && isSleeping(pid)) return now;
     if (Date.now() > deadline) throw new Error(`pid ${pid} kept writing (${now} bytes)`);
     last = now;
     await sleep(300);
