@@ -41,7 +41,9 @@ describe('SIGKILL mid-output', () => {
     let written = 0;
     const blocked = await eventually(() => {
       written = bytesWritten(pty.pid);
-      const still = written === last && written >= native.highWaterMark / 2;
+      // Sleeping too: a child that only waited for a CPU on a loaded machine is runnable.
+      const still =
+        written === last && written >= native.highWaterMark / 2 && readProc(pty.pid)?.state === 'S';
       last = written;
       return still;
     }, 20_000, 200);
