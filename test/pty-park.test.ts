@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
 import { pollerState } from '../src/poller.js';
-import { collect, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+import { collect, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
 describe('a full buffer', () => {
   it('wakes the poller at once in poll mode: a burst is not held to one buffer per interval', async () => {
@@ -40,6 +40,27 @@ describe('a parked poller', () => {
     expect(r.chunks.join('')).toBe('one\r\none\r\ntwo\r\ntwo\r\n');
     expect(pollerState()).toMatchObject({ sessions: 0, timerActive: false, parked: false, refed: false });
   });
+
+  // Each round trip starts from a parked poller, so each echo (in two pieces: the terminal's,
+  // then cat's, often the second while the first is being drained) must wake it; a wake lost
+  // on the way would hang the session for good: while parked, no timer runs to deliver it.
+  it('misses no wake over a thousand park and wake cycles', async () => {
+    const pty = new NativePty('cat', [], { pollInterval: 1 });
+    const done = collect<string>(pty);
+    const stalled: number[] = [];
+    for (let i = 0; i < 1000 && stalled.length === 0; i++) {
+      // Parking takes one empty tick (1 ms here): look often, as until() does every 10 ms.
+      for (const deadline = Date.now() + 10_000; !pollerState().parked && Date.now() < deadline; ) await sleep(1);
+      expect(pollerState().parked).toBe(true);
+      pty.write(`p${i}\n`);
+      const echoed = waitForOutput(pty, `p${i}\r\np${i}\r\n`).then(() => true);
+      // A bound that only a lost wake reaches: a round trip takes a few milliseconds at most.
+      if (!(await Promise.race([echoed, sleep(10_000).then(() => false)]))) stalled.push(i);
+    }
+    expect(stalled).toEqual([]);
+    pty.write('\x04');
+    expect((await done).exitCode).toBe(0);
+  }, 120_000);
 
   it("lets go of the event loop while parked with only unref'd sessions", async () => {
     const pty = new NativePty('sleep', ['100']).unref();
