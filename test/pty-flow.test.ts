@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
 import { native } from '../src/native.js';
-import { collect, isAlive, parseStat, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+import { collect, isAlive, parseStat, settlesWithin, sleep, until, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
 const HWM = native.highWaterMark;
 let dir: string;
@@ -133,9 +133,9 @@ describe("delivery: 'wake'", () => {
     const stalled: number[] = [];
     for (let i = 0; i < 5000 && stalled.length === 0; i++) {
       pty.write(`w${i}\n`);
-      const echoed = waitForOutput(pty, `w${i}\r\nw${i}\r\n`).then(() => true);
       // A bound that only a lost wake reaches: a round trip takes well under a millisecond.
-      if (!(await Promise.race([echoed, sleep(10_000).then(() => false)]))) stalled.push(i);
+      const echo = waitForOutput(pty, `w${i}\r\nw${i}\r\n`);
+      if (!(await settlesWithin(echo, 10_000))) stalled.push(i);
     }
     expect(stalled).toEqual([]);
     pty.write('\x04');
