@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityDetector, type ActivityEvent, type AgentStatus } from '../src/activity/index.js';
+import { ActivityDetector, type AgentStatus } from '../src/activity/index.js';
+import { disposeRecorded, recordingDetector as detector } from './fixtures/activity/recorder.js';
 import { formats, ordinaryLines, styles } from './fixtures/activity/styles.js';
 
 const ESC = '\x1b';
-const detectors: ActivityDetector[] = [];
-
-function detector(options?: ConstructorParameters<typeof ActivityDetector>[0]) {
-  const d = new ActivityDetector(options);
-  const events: ActivityEvent[] = [];
-  d.on('activity', (e) => events.push(e));
-  detectors.push(d);
-  return { d, events, statuses: () => events.filter((e) => e.status).map((e) => e.status!) };
-}
 
 afterEach(() => {
-  for (const d of detectors.splice(0)) d.dispose();
+  disposeRecorded();
 });
 
 /** Feeds `text` in the pieces given by cut positions. */

@@ -2,20 +2,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ActivityDetector, type ActivityEvent } from '../src/activity/index.js';
+import { disposeRecorded, recordingDetector as detector } from './fixtures/activity/recorder.js';
 import { FIXTURES } from './fixtures/activity/styles.js';
 
 const ESC = '\x1b';
 const T0 = Date.UTC(2025, 0, 1);
-const detectors: ActivityDetector[] = [];
-
-function detector(options?: ConstructorParameters<typeof ActivityDetector>[0]) {
-  const d = new ActivityDetector(options);
-  const events: ActivityEvent[] = [];
-  d.on('activity', (e) => events.push(e));
-  detectors.push(d);
-  return { d, events };
-}
 
 const status = (s: number) => `\r${ESC}[2K${ESC}[38;5;174m✻${ESC}[39m Crafting… (${s}s · esc to interrupt)`;
 
@@ -24,7 +15,7 @@ describe('ActivityDetector timing (fake timers)', () => {
     vi.useFakeTimers({ now: T0 });
   });
   afterEach(() => {
-    for (const d of detectors.splice(0)) d.dispose();
+    disposeRecorded();
     vi.useRealTimers();
   });
 
