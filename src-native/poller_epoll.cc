@@ -1,3 +1,10 @@
+// Only Linux has a backend so far. Without this, a macOS build (package.json lists darwin, and
+// npm compiles where no prebuild fits) would stop at a missing <sys/epoll.h>, which tells the
+// user nothing.
+#if !defined(__linux__)
+#error "native-pty supports only Linux so far: the kqueue backend for macOS and the BSDs is not written yet (see the README's Install section)."
+#endif
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
