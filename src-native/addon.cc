@@ -107,13 +107,15 @@ Napi::Value ReadAll(const Napi::CallbackInfo& info) {
     maxBytes = static_cast<size_t>(integerArg(info[0], "maxBytes", 1, kMaxSafeInteger));
   }
   const std::vector<Drained> drained = manager().drainReady(envOf(info), maxBytes);
-  Napi::Array batch = Napi::Array::New(env, drained.size() * 4);
+  // BATCH_STRIDE in src/native.ts: [id, data, exitCode, signal, inputDrained] per session.
+  Napi::Array batch = Napi::Array::New(env, drained.size() * 5);
   uint32_t slot = 0;
   for (const Drained& item : drained) {
     batch.Set(slot++, Napi::Number::New(env, item.id));
     batch.Set(slot++, toBuffer(env, item.data));
     batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitCode : -1));
     batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitSignal : 0));
+    batch.Set(slot++, Napi::Boolean::New(env, item.inputDrained));
   }
   return batch;
 }
@@ -201,6 +203,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "park", Park, state);
   exportFunction(env, exports, "setWakeRef", SetWakeRef, state);
   exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
+  exports.Set("inputHighWaterMark", Napi::Number::New(env, SessionManager::kInputHighWaterMark));
   return exports;
 }
 

@@ -65,8 +65,7 @@ void SessionManager::onMasterEvent(std::unique_lock<std::mutex>& lock, Session& 
   if ((events & kHangup) && !reading) {
     // The terminal hung up while its output is held back by a full buffer: input can no
     // longer be delivered, and a hang-up stays reported until we stop polling the master.
-    s.input.clear();
-    s.inputOffset = 0;
+    s.discardInput();
   }
   if (s.outputEnded && !s.reaped) tryReap(s);  // the child is usually exiting right now
   if (s.outputEnded && s.reaped) {
@@ -98,8 +97,7 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
     if (n < 0 && err == EAGAIN) break;
     // EIO (Linux) or EOF: every slave fd is closed and everything before it has been read.
     s.outputEnded = true;
-    s.input.clear();
-    s.inputOffset = 0;
+    s.discardInput();
     break;
   }
   if (total == 0) return;
@@ -129,14 +127,23 @@ void SessionManager::flushInput(Session& s) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
-    s.inputOffset = s.input.size();  // EIO: hung up, nobody can read it any more
+    s.discardInput();  // EIO: hung up, nobody can read it any more
+    return;
   }
-  if (s.pendingInput() == 0) {
-    s.input.clear();
-    s.inputOffset = 0;
-  } else if (s.inputOffset > s.input.size() / 2) {
-    s.input.erase(0, s.inputOffset);
-    s.inputOffset = 0;
+  if (s.pendingInput() > 0) {
+    if (s.inputOffset > s.input.size() / 2) {
+      s.input.erase(0, s.inputOffset);
+      s.inputOffset = 0;
+    }
+    return;
+  }
+  s.input.clear();
+  s.inputOffset = 0;
+  if (s.drainWanted) {
+    // JavaScript was told to hold off: tell it that it may write again.
+    s.drainWanted = false;
+    s.inputDrained = true;
+    markReady(s, s.wake ? kWakeSoon : kNoWake);
   }
 }
 
@@ -197,8 +204,7 @@ void SessionManager::closeMaster(Session& s) {
   s.registered = 0;
   s.master.reset();
   s.outputEnded = true;
-  s.input.clear();
-  s.inputOffset = 0;
+  s.discardInput();
 }
 
 void SessionManager::processCloseRequests() {

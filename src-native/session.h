@@ -36,12 +36,21 @@ struct Session {
   bool finished = false;     // reaped and output ended: the exit can be reported
   bool paused = false;
   bool inputSinceOutput = false;  // typed input awaits its echo: wake at once, not after a gap
+  bool drainWanted = false;  // input reached its high-water mark: report when it is all taken
+  bool inputDrained = false;  // ... and now it has been: JavaScript emits 'drain'
   bool queued = false;       // on the owner's ready list
   int exitCode = 0;
   int exitSignal = 0;
   int64_t graceDeadlineMs = -1;  // reaped, output not ended: when to stop waiting for EOF
 
   size_t pendingInput() const { return input.size() - inputOffset; }
+  // The terminal hung up or was closed: queued input can reach nobody any more. No 'drain'
+  // follows; the exit does.
+  void discardInput() {
+    input.clear();
+    inputOffset = 0;
+    drainWanted = false;
+  }
 };
 
 }  // namespace native_pty

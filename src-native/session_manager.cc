@@ -141,6 +141,7 @@ size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_
   }
   if (written < length) {
     s->input.append(data + written, length - written);
+    if (s->pendingInput() >= kInputHighWaterMark) s->drainWanted = true;
     updateInterest(*s);
   }
   return s->pendingInput();
@@ -158,15 +159,20 @@ std::vector<Drained> SessionManager::drainReady(EnvState* env, size_t maxBytes) 
     Session* s = find(env, id);
     if (s == nullptr) continue;
     s->queued = false;
-    if (s->paused) continue;  // resumed sessions are queued again by setPaused()
-    if (s->output.empty() && !s->finished) continue;
-    Drained item{id, {}, s->finished, s->exitCode, s->exitSignal};
-    item.data.swap(s->output);
-    total += item.data.size();
-    if (s->finished) {
-      sessions_.erase(id);
-    } else {
-      updateInterest(*s);  // reading resumes if the buffer had reached its high-water mark
+    // Output and the exit wait while paused (setPaused() queues the session again on resume);
+    // the news that input has drained does not.
+    const bool deliver = !s->paused && (!s->output.empty() || s->finished);
+    if (!deliver && !s->inputDrained) continue;
+    Drained item{id, {}, deliver && s->finished, s->exitCode, s->exitSignal, s->inputDrained};
+    s->inputDrained = false;
+    if (deliver) {
+      item.data.swap(s->output);
+      total += item.data.size();
+      if (s->finished) {
+        sessions_.erase(id);
+      } else {
+        updateInterest(*s);  // reading resumes if the buffer had reached its high-water mark
+      }
     }
     drained.push_back(std::move(item));
   }

@@ -30,6 +30,7 @@ struct Drained {
   bool finished;
   int exitCode;
   int exitSignal;
+  bool inputDrained;  // input that had reached kInputHighWaterMark has all been taken
 };
 
 class SessionManager {
@@ -37,6 +38,9 @@ class SessionManager {
   // Per session: the I/O thread stops reading a master whose buffer holds this much, so the
   // kernel blocks the child until JavaScript drains it.
   static constexpr size_t kHighWaterMark = 1024 * 1024;
+  // Per session: once this much input waits for the child, write() tells JavaScript to hold
+  // off (it still queues everything), and the I/O thread reports when the queue has emptied.
+  static constexpr size_t kInputHighWaterMark = 1024 * 1024;
   // How long an exit waits for the pts to close after the child was reaped (descendants may
   // hold it open). Documented in the README.
   static constexpr int64_t kExitGraceMs = 100;

@@ -1,6 +1,7 @@
 /**
- * NativePty: the user-facing session. An EventEmitter ('data', 'exit', 'error') that is also
- * node-pty's IPty, so code written for node-pty can switch by changing one import.
+ * NativePty: the user-facing session. An EventEmitter ('data', 'exit', 'drain', 'activity',
+ * 'error') that is also node-pty's IPty, so code written for node-pty can switch by changing
+ * one import.
  */
 import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
@@ -48,6 +49,8 @@ export class NativePty extends EventEmitter implements IPty {
   #refed = true;
   #paused = false;
   #destroyed = false;
+  /** A write() returned false; 'drain' is owed once the native input queue empties. */
+  #needDrain = false;
   #exited = false;
   #exitCode: number | null = null;
   #signalCode: number | null = null;
@@ -99,7 +102,7 @@ export class NativePty extends EventEmitter implements IPty {
       get isRefed() {
         return self.#refed;
       },
-      deliver: (data, exitCode, signal) => this.#deliver(data, exitCode, signal),
+      deliver: (data, exitCode, signal, inputDrained) => this.#deliver(data, exitCode, signal, inputDrained),
     });
   }
 
@@ -164,13 +167,16 @@ export class NativePty extends EventEmitter implements IPty {
   }
 
   /**
-   * Sends input to the child. Never blocks: what the kernel does not take now is queued
-   * natively and flushed by the I/O thread. A string is encoded with the session's encoding
-   * (UTF-8 when it is null). A no-op once the session has exited or been destroyed.
+   * Sends input to the child. Never blocks and never drops input: what the kernel does not
+   * take now is queued natively and flushed by the I/O thread. A string is encoded with the
+   * session's encoding (UTF-8 when it is null). Returns false, as a stream's write() does, once
+   * `inputHighWaterMark` bytes wait for a child that is not reading: hold further input until
+   * 'drain'. Once the session has exited or been destroyed, a no-op that returns false.
    */
-  write(data: string | Buffer): void {
+  write(data: string | Buffer): boolean {
     const valid = validateWriteData(data);
-    if (this.#exited || this.#destroyed || valid.length === 0) return;
+    if (this.#exited || this.#destroyed) return false;
+    if (valid.length === 0) return !this.#needDrain;
     let payload: Buffer | string;
     if (typeof valid === 'string') {
       const enc = this.#encoding;
@@ -179,11 +185,13 @@ export class NativePty extends EventEmitter implements IPty {
       payload = Buffer.isBuffer(valid) ? valid : Buffer.from(valid.buffer, valid.byteOffset, valid.byteLength);
     }
     try {
-      native.write(this.#id, payload);
+      // The native side asks for 'drain' by the same measure, so one always follows a false.
+      if (native.write(this.#id, payload) >= native.inputHighWaterMark) this.#needDrain = true;
     } catch (err) {
       // write() is fire-and-forget like a stream's; an OS failure is reported the same way.
       process.nextTick(() => this.emit('error', err));
     }
+    return !this.#needDrain;
   }
 
   /**
@@ -265,7 +273,7 @@ export class NativePty extends EventEmitter implements IPty {
     return this;
   }
 
-  #deliver(data: Buffer | null, exitCode: number, signal: number): void {
+  #deliver(data: Buffer | null, exitCode: number, signal: number, inputDrained: boolean): void {
     // Each emission is isolated: a throwing listener must neither lose the exit that follows
     // in the same batch entry nor stop the poller from serving other sessions.
     if (data !== null && data.length > 0) {
@@ -275,7 +283,12 @@ export class NativePty extends EventEmitter implements IPty {
         rethrowLater(err);
       }
     }
-    if (exitCode < 0) return;
+    if (exitCode < 0) {
+      if (inputDrained && this.#needDrain) this.#emitDrain();
+      return;
+    }
+    // An exit ends the wait for 'drain': from now on write() returns false for good.
+    this.#needDrain = false;
 
     this.#exited = true;
     this.#exitCode = signal > 0 ? 0 : exitCode;
@@ -308,6 +321,15 @@ export class NativePty extends EventEmitter implements IPty {
     if (!wasBusy) return;
     try {
       this.emit('activity', { active: false, at: Date.now() } satisfies ActivityEvent);
+    } catch (err) {
+      rethrowLater(err);
+    }
+  }
+
+  #emitDrain(): void {
+    this.#needDrain = false;
+    try {
+      this.emit('drain');
     } catch (err) {
       rethrowLater(err);
     }

@@ -42,14 +42,15 @@ export const enum NativeKillTarget {
 }
 
 /**
- * One drained batch, flat for speed: for each session with news, four slots
- * `[id, data, exitCode, signal]`. `data` is a Buffer or null. `exitCode` is -1 while the child
- * runs; once it is >= 0 the child has been reaped and all of its output is in this or an earlier
- * batch, the session is gone from the native map, and `signal` is the terminating signal (0 when
- * it exited normally).
+ * One drained batch, flat for speed: for each session with news, five slots
+ * `[id, data, exitCode, signal, inputDrained]`. `data` is a Buffer or null. `exitCode` is -1
+ * while the child runs; once it is >= 0 the child has been reaped and all of its output is in
+ * this or an earlier batch, the session is gone from the native map, and `signal` is the
+ * terminating signal (0 when it exited normally). `inputDrained` is true once input that had
+ * reached `inputHighWaterMark` has all been taken by the terminal.
  */
-export type DrainBatch = Array<number | Buffer | null>;
-export const BATCH_STRIDE = 4;
+export type DrainBatch = Array<number | Buffer | null | boolean>;
+export const BATCH_STRIDE = 5;
 
 export interface NativeBinding {
   /** Throws an Error with code/errno/syscall/path when the pty cannot be made or exec fails. */
@@ -92,6 +93,11 @@ export interface NativeBinding {
   setWakeRef(ref: boolean): void;
   /** The read buffer's high-water mark in bytes, per session. */
   readonly highWaterMark: number;
+  /**
+   * Queued input, per session, from which write()'s result says to hold off; the I/O thread
+   * then reports (inputDrained in a batch) when the queue has emptied.
+   */
+  readonly inputHighWaterMark: number;
 }
 
 /** dist/index.{js,cjs} and src/native.ts both sit one level below the package root. */

@@ -14,7 +14,7 @@ export interface PollerSession {
    * Delivers one batch entry. `exitCode` is -1 while the child runs; once >= 0 the session is
    * finished and the poller has already forgotten it.
    */
-  deliver(data: Buffer | null, exitCode: number, signal: number): void;
+  deliver(data: Buffer | null, exitCode: number, signal: number, inputDrained: boolean): void;
 }
 
 /**
@@ -172,13 +172,14 @@ export function tick(): void {
         if (data !== null) drainedBytes += data.length;
         const exitCode = batch[i + 2] as number;
         const signal = batch[i + 3] as number;
+        const inputDrained = batch[i + 4] as boolean;
         const session = sessions.get(id);
         if (session === undefined) continue;
         // Forget a finished session before its listeners run, so that whatever they do (even
         // throw) cannot leave it holding the timer or the event loop.
         if (exitCode >= 0) removeSession(id, session);
         try {
-          session.deliver(data, exitCode, signal);
+          session.deliver(data, exitCode, signal, inputDrained);
         } catch (err) {
           rethrowLater(err);
         }

@@ -4,7 +4,7 @@
  * sessions it did not reach first in line for the next call.
  */
 import { describe, expect, it } from 'vitest';
-import { native } from '../src/native.js';
+import { BATCH_STRIDE, native, type DrainBatch } from '../src/native.js';
 
 function spawnPrinting(bytes: number): number {
   return native.spawn({
@@ -36,15 +36,15 @@ async function killAndReap(ids: number[]): Promise<void> {
   for (const id of ids) native.kill(id, 9, 0);
   for (let i = 0; i < 400 && left.size > 0; i++) {
     const batch = native.readAll();
-    for (let j = 0; j < batch.length; j += 4) if ((batch[j + 2] as number) >= 0) left.delete(batch[j] as number);
+    for (let j = 0; j < batch.length; j += BATCH_STRIDE) if ((batch[j + 2] as number) >= 0) left.delete(batch[j] as number);
     if (left.size > 0) await new Promise((r) => setTimeout(r, 5));
   }
   expect([...left]).toEqual([]);
 }
 
 /** Ids of the batch entries that carry output. */
-const withOutput = (batch: Array<number | Buffer | null>): number[] =>
-  batch.flatMap((v, i) => (i % 4 === 0 && batch[i + 1] !== null ? [v as number] : []));
+const withOutput = (batch: DrainBatch): number[] =>
+  batch.flatMap((v, i) => (i % BATCH_STRIDE === 0 && batch[i + 1] !== null ? [v as number] : []));
 
 describe('native drains', () => {
   it('read(id) drains one session and leaves the others', async () => {

@@ -1,0 +1,106 @@
+/**
+ * Input backpressure: write() never drops input, and says (false) when inputHighWaterMark bytes
+ * wait for a child that is not reading; 'drain' follows once the terminal has taken them all.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { NativePty } from '../src/index.js';
+import { native } from '../src/native.js';
+import { collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+
+const HWM = native.inputHighWaterMark;
+const PIECE = 64 * 1024;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Printable input (base64), so that no byte means anything to the terminal. */
+const input = (length: number): string => randomBytes((length * 3) / 4).toString('base64');
+
+/** A child that turns its terminal raw, says R, sleeps, then reads `length` bytes. */
+function slowReader(length: number, then = 'sha256sum'): NativePty {
+  return new NativePty('sh', ['-c', `stty raw -echo -iexten; echo R; sleep 1; head -c ${length} | ${then}`]);
+}
+
+describe('write() backpressure', () => {
+  it('returns false once the high-water mark waits, and drain follows; every byte arrives', async () => {
+    expect(HWM).toBeGreaterThan(0);
+    const total = 3 * HWM;
+    const data = input(total);
+    const pty = slowReader(total);
+    const done = collect<string>(pty);
+    await waitForOutput(pty, 'R');
+
+    let offset = 0;
+    let accepted = true;
+    while (accepted && offset < total) {
+      accepted = pty.write(data.slice(offset, offset + PIECE));
+      offset += PIECE;
+    }
+    // The child sleeps: the queue reached the mark long before everything was written.
+    expect(accepted).toBe(false);
+    expect(offset).toBeGreaterThanOrEqual(HWM);
+    expect(offset).toBeLessThan(total);
+    expect(pty.write('')).toBe(false); // still full
+
+    let drains = 0;
+    pty.on('drain', () => drains++);
+    // As a stream's user would: wait for 'drain', write until told to hold off, again. A
+    // write() that returns false has still queued its piece.
+    while (offset < total) {
+      await once(pty, 'drain');
+      do {
+        accepted = pty.write(data.slice(offset, offset + PIECE));
+        offset += PIECE;
+      } while (accepted && offset < total);
+    }
+    const r = await done;
+    expect(r.exitCode).toBe(0);
+    expect(r.chunks.join('')).toContain(sha256(data));
+    expect(drains).toBeGreaterThanOrEqual(1);
+  });
+
+  it('says go on, and owes no drain, while the child keeps up', async () => {
+    const pty = new NativePty('cat');
+    let drains = 0;
+    pty.on('drain', () => drains++);
+    for (const word of ['one', 'two', 'three']) {
+      expect(pty.write(`${word}\n`)).toBe(true);
+      await waitForOutput(pty, `${word}\r\n${word}\r\n`);
+    }
+    pty.write('\x04');
+    await waitForExit(pty);
+    expect(drains).toBe(0);
+  });
+
+  it('drains while output is paused: pause() holds output, not the news about input', async () => {
+    const total = 2 * HWM;
+    const pty = slowReader(total, 'wc -c');
+    await waitForOutput(pty, 'R');
+    pty.pause();
+    const data = input(total);
+    let accepted = true;
+    for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
+    expect(accepted).toBe(false);
+    await once(pty, 'drain');
+    expect(pty.exited).toBe(false);
+    const rest = waitForOutput(pty, String(total));
+    pty.resume();
+    await rest;
+    await waitForExit(pty);
+  });
+
+  it('owes no drain to a child that exits without reading; write() then returns false', async () => {
+    const pty = new NativePty('sh', ['-c', 'stty raw -echo -iexten; echo R; sleep 0.5']);
+    await waitForOutput(pty, 'R');
+    let drains = 0;
+    pty.on('drain', () => drains++);
+    let accepted = true;
+    for (let offset = 0; offset < 2 * HWM && accepted; offset += PIECE) accepted = pty.write('x'.repeat(PIECE));
+    expect(accepted).toBe(false);
+    const [code] = await waitForExit(pty);
+    expect(code).toBe(0);
+    await sleep(50);
+    expect(drains).toBe(0);
+    expect(pty.write('more')).toBe(false);
+  });
+});
