@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { NativePty } from '../src/index.js';
+import { NativePty, type NativePtyOptions } from '../src/index.js';
 import { native } from '../src/native.js';
 import { collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
@@ -22,8 +22,8 @@ const input = (length: number): string =>
   Array.from({ length: length / PIECE }, () => randomBytes((PIECE * 3) / 4).toString('base64')).join('');
 
 /** A child that turns its terminal raw, says R, sleeps, then reads `length` bytes. */
-function slowReader(length: number, then = 'sha256sum'): NativePty {
-  return new NativePty('sh', ['-c', `stty raw -echo -iexten; echo R; sleep 1; head -c ${length} | ${then}`]);
+function slowReader(length: number, then = 'sha256sum', opts: NativePtyOptions = {}): NativePty {
+  return new NativePty('sh', ['-c', `stty raw -echo -iexten; echo R; sleep 1; head -c ${length} | ${then}`], opts);
 }
 
 describe('write() backpressure', () => {
@@ -92,6 +92,22 @@ describe('write() backpressure', () => {
     pty.resume();
     await rest;
     await waitForExit(pty);
+  });
+
+  it("in wake mode, 'drain' comes by itself, without a poll", async () => {
+    // A poll interval no test would wait for: only the I/O thread's wake can deliver 'drain'.
+    const total = 2 * HWM;
+    const pty = slowReader(total, 'wc -c', { delivery: 'wake', pollInterval: 1_000_000 });
+    const done = collect<string>(pty);
+    await waitForOutput(pty, 'R');
+    const data = input(total);
+    let accepted = true;
+    for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
+    expect(accepted).toBe(false);
+    await once(pty, 'drain');
+    const r = await done;
+    expect(r.exitCode).toBe(0);
+    expect(r.chunks.join('')).toContain(String(total));
   });
 
   it('owes no drain to a child that exits without reading; write() then returns false', async () => {
