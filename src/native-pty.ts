@@ -283,11 +283,12 @@ export class NativePty extends EventEmitter implements IPty {
         rethrowLater(err);
       }
     }
-    if (exitCode < 0) {
-      if (inputDrained && this.#needDrain) this.#emitDrain();
-      return;
-    }
-    // An exit ends the wait for 'drain': from now on write() returns false for good.
+    // Input the terminal took in full is 'drain', even when the exit comes in the same batch:
+    // a writer waiting for it must hear it before 'exit'.
+    if (inputDrained && this.#needDrain) this.#emitDrain();
+    if (exitCode < 0) return;
+    // An exit ends any wait for 'drain' (input still queued can reach nobody): from now on
+    // write() returns false for good.
     this.#needDrain = false;
 
     this.#exited = true;

@@ -4,10 +4,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NativePty, type NativePtyOptions } from '../src/index.js';
 import { native } from '../src/native.js';
-import { collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+import { busyWait, collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
 
 const HWM = native.inputHighWaterMark;
 const PIECE = 64 * 1024;
@@ -109,6 +110,33 @@ describe('write() backpressure', () => {
     expect(r.exitCode).toBe(0);
     expect(r.chunks.join('')).toContain(String(total));
   });
+
+  for (const delivery of ['poll', 'wake'] as const) {
+    it(`${delivery} mode: 'drain' comes before 'exit' when both arrive in one batch`, async () => {
+      // The child reads everything and exits while JavaScript is busy, so the news that input
+      // has drained and the exit reach the poller together. A writer awaiting 'drain' must not
+      // be left waiting.
+      const total = 2 * HWM;
+      const pty = slowReader(total, 'wc -c', { delivery });
+      const events: string[] = [];
+      pty.on('drain', () => events.push('drain'));
+      const exited = waitForExit(pty);
+      pty.once('exit', () => events.push('exit'));
+      await waitForOutput(pty, 'R');
+      const data = input(total);
+      let accepted = true;
+      for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
+      expect(accepted).toBe(false);
+      // Block the event loop until the child has been reaped (its /proc entry is gone), and
+      // then a little longer, so that the I/O thread also sees the terminal hang up.
+      const deadline = Date.now() + 20_000;
+      while (existsSync(`/proc/${pty.pid}`) && Date.now() < deadline) busyWait(5);
+      busyWait(200);
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(events).toEqual(['drain', 'exit']);
+    });
+  }
 
   it('owes no drain to a child that exits without reading; write() then returns false', async () => {
     const pty = new NativePty('sh', ['-c', 'stty raw -echo -iexten; echo R; sleep 0.5']);
