@@ -4,8 +4,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NativePty, type NativePtyOptions } from '../src/index.js';
 import { native } from '../src/native.js';
 import { busyWait, collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
@@ -22,17 +24,31 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 const input = (length: number): string =>
   Array.from({ length: length / PIECE }, () => randomBytes((PIECE * 3) / 4).toString('base64')).join('');
 
-/** A child that turns its terminal raw, says R, sleeps, then reads `length` bytes. */
-function slowReader(length: number, then = 'sha256sum', opts: NativePtyOptions = {}): NativePty {
-  return new NativePty('sh', ['-c', `stty raw -echo -iexten; echo R; sleep 1; head -c ${length} | ${then}`], opts);
+const goDir = mkdtempSync(path.join(tmpdir(), 'native-pty-backpressure-'));
+afterAll(() => rmSync(goDir, { recursive: true, force: true }));
+let children = 0;
+
+/**
+ * A child that turns its terminal raw, says R, and runs `then` only once the test calls go():
+ * until then it reads nothing, however slowly the test writes.
+ */
+function gatedChild(then: string, opts: NativePtyOptions = {}): { pty: NativePty; go: () => void } {
+  const goFile = path.join(goDir, `go-${++children}`);
+  const script = `stty raw -echo -iexten; echo R; while [ ! -e "$1" ]; do sleep 0.02; done; ${then}`;
+  const pty = new NativePty('sh', ['-c', script, 'sh', goFile], opts);
+  return { pty, go: () => writeFileSync(goFile, '') };
 }
+
+/** A gated child that, once let go, reads `length` bytes and pipes them to `then`. */
+const slowReader = (length: number, then = 'sha256sum', opts: NativePtyOptions = {}) =>
+  gatedChild(`head -c ${length} | ${then}`, opts);
 
 describe('write() backpressure', () => {
   it('returns false once the high-water mark waits, and drain follows; every byte arrives', async () => {
     expect(HWM).toBeGreaterThan(0);
     const total = 3 * HWM;
     const data = input(total);
-    const pty = slowReader(total);
+    const { pty, go } = slowReader(total);
     const done = collect<string>(pty);
     await waitForOutput(pty, 'R');
 
@@ -42,11 +58,12 @@ describe('write() backpressure', () => {
       accepted = pty.write(data.slice(offset, offset + PIECE));
       offset += PIECE;
     }
-    // The child sleeps: the queue reached the mark long before everything was written.
+    // The child does not read yet: the queue reached the mark before everything was written.
     expect(accepted).toBe(false);
     expect(offset).toBeGreaterThanOrEqual(HWM);
     expect(offset).toBeLessThan(total);
     expect(pty.write('')).toBe(false); // still full
+    go();
 
     let drains = 0;
     pty.on('drain', () => drains++);
@@ -80,13 +97,14 @@ describe('write() backpressure', () => {
 
   it('drains while output is paused: pause() holds output, not the news about input', async () => {
     const total = 2 * HWM;
-    const pty = slowReader(total, 'wc -c');
+    const { pty, go } = slowReader(total, 'wc -c');
     await waitForOutput(pty, 'R');
     pty.pause();
     const data = input(total);
     let accepted = true;
     for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
     expect(accepted).toBe(false);
+    go();
     await once(pty, 'drain');
     expect(pty.exited).toBe(false);
     const rest = waitForOutput(pty, String(total));
@@ -98,13 +116,14 @@ describe('write() backpressure', () => {
   it("in wake mode, 'drain' comes by itself, without a poll", async () => {
     // A poll interval no test would wait for: only the I/O thread's wake can deliver 'drain'.
     const total = 2 * HWM;
-    const pty = slowReader(total, 'wc -c', { delivery: 'wake', pollInterval: 1_000_000 });
+    const { pty, go } = slowReader(total, 'wc -c', { delivery: 'wake', pollInterval: 1_000_000 });
     const done = collect<string>(pty);
     await waitForOutput(pty, 'R');
     const data = input(total);
     let accepted = true;
     for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
     expect(accepted).toBe(false);
+    go();
     await once(pty, 'drain');
     const r = await done;
     expect(r.exitCode).toBe(0);
@@ -117,7 +136,7 @@ describe('write() backpressure', () => {
       // has drained and the exit reach the poller together. A writer awaiting 'drain' must not
       // be left waiting.
       const total = 2 * HWM;
-      const pty = slowReader(total, 'wc -c', { delivery });
+      const { pty, go } = slowReader(total, 'wc -c', { delivery });
       const events: string[] = [];
       pty.on('drain', () => events.push('drain'));
       const exited = waitForExit(pty);
@@ -127,6 +146,7 @@ describe('write() backpressure', () => {
       let accepted = true;
       for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
       expect(accepted).toBe(false);
+      go();
       // Block the event loop until the child has been reaped (its /proc entry is gone), and
       // then a little longer, so that the I/O thread also sees the terminal hang up.
       const deadline = Date.now() + 20_000;
@@ -139,13 +159,14 @@ describe('write() backpressure', () => {
   }
 
   it('owes no drain to a child that exits without reading; write() then returns false', async () => {
-    const pty = new NativePty('sh', ['-c', 'stty raw -echo -iexten; echo R; sleep 0.5']);
+    const { pty, go } = gatedChild('exit 0');
     await waitForOutput(pty, 'R');
     let drains = 0;
     pty.on('drain', () => drains++);
     let accepted = true;
     for (let offset = 0; offset < 2 * HWM && accepted; offset += PIECE) accepted = pty.write('x'.repeat(PIECE));
     expect(accepted).toBe(false);
+    go();
     const [code] = await waitForExit(pty);
     expect(code).toBe(0);
     await sleep(50);
