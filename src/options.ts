@@ -152,10 +152,12 @@ function normalizeEnv(env: unknown, isDefault: boolean, term: string, cwd: strin
   const dropped = isDefault ? new Set(INHERITED_TERMINAL_VARS) : undefined;
   const out: string[] = [];
   for (const key of Object.keys(source)) {
-    // TERM and PWD are set below from `name` and `cwd`, and must appear once only.
-    if (key === 'TERM' || key === 'PWD' || dropped?.has(key)) continue;
     const value = source[key];
     if (value === undefined) continue;
+    // A wrong TERM is reported even where `name` overrides it.
+    if (key === 'TERM') expectString(value, 'options.env.TERM');
+    // TERM and PWD are set below from `name` and `cwd`, and must appear once only.
+    if (key === 'TERM' || key === 'PWD' || dropped?.has(key)) continue;
     if (key === '' || key.includes('=')) {
       throw new TypeError(`options.env key ${JSON.stringify(key)} is not a valid variable name`);
     }
@@ -167,6 +169,18 @@ function normalizeEnv(env: unknown, isDefault: boolean, term: string, cwd: strin
   return out;
 }
 
+/**
+ * TERM when no `name` is given: a TERM in an env the caller passed (as node-pty does), else
+ * the default. The server's own TERM (in process.env) describes the terminal the server runs
+ * in, not the one its child gets, so it is not inherited, like TMUX and the others above.
+ */
+function termFromEnv(env: unknown, isDefault: boolean): string {
+  if (isDefault || typeof env !== 'object' || env === null) return DEFAULT_NAME;
+  const term = (env as Record<string, unknown>).TERM;
+  if (term === undefined || term === '') return DEFAULT_NAME;
+  return expectString(term, 'options.env.TERM');
+}
+
 export function normalizeOptions(opts: unknown): NormalizedOptions {
   if (opts === undefined) opts = {};
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
@@ -174,14 +188,15 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
   }
   const o = opts as NativePtyOptions & Record<string, unknown>;
 
-  const name = o.name === undefined ? DEFAULT_NAME : expectString(o.name, 'options.name');
+  const isDefaultEnv = o.env === undefined || o.env === process.env;
+  const name = o.name === undefined ? termFromEnv(o.env, isDefaultEnv) : expectString(o.name, 'options.name');
   // Only undefined means "default": null or 0 is a mistake to report, not to paper over.
   const { cols, rows } = validateSize(
     o.cols === undefined ? DEFAULT_COLS : o.cols,
     o.rows === undefined ? DEFAULT_ROWS : o.rows,
   );
   const cwd = o.cwd === undefined ? process.cwd() : expectString(o.cwd, 'options.cwd');
-  const env = normalizeEnv(o.env === undefined ? process.env : o.env, o.env === undefined || o.env === process.env, name, cwd);
+  const env = normalizeEnv(o.env === undefined ? process.env : o.env, isDefaultEnv, name, cwd);
 
   let encoding: BufferEncoding | null = 'utf8';
   if (o.encoding === null) {

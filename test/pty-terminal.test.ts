@@ -110,6 +110,25 @@ describe('environment', () => {
     expect(r.output.trim()).toBe('xterm-256color');
   });
 
+  it("without a name, TERM comes from a TERM in the env given (node-pty's fallback)", async () => {
+    const r = await run('sh', ['-c', 'echo "$TERM"; env | grep -c "^TERM="'], {
+      env: { PATH: process.env.PATH, TERM: 'dumb' },
+    });
+    expect(r.output).toBe('dumb\r\n1\r\n');
+  });
+
+  it("the server's own TERM is not inherited: it names the server's terminal, not the child's", async () => {
+    const saved = process.env.TERM;
+    process.env.TERM = 'screen';
+    try {
+      const r = await run('sh', ['-c', 'echo "$TERM"']);
+      expect(r.output.trim()).toBe('xterm-256color');
+    } finally {
+      if (saved === undefined) delete process.env.TERM;
+      else process.env.TERM = saved;
+    }
+  });
+
   it('TERM comes from name, and overrides a TERM in env', async () => {
     const r = await run('sh', ['-c', 'echo "$TERM"; env | grep -c "^TERM="'], {
       name: 'vt100',
