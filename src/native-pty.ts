@@ -44,6 +44,7 @@ export class NativePty extends EventEmitter implements IPty {
   /** Watches the decoded output for AI coding CLIs' status lines (null when turned off). */
   readonly #activity: ActivityDetector | null;
   readonly #activityDecoder: StringDecoder | null;
+  readonly #flowControl: { pause: string; resume: string } | null;
   #cols: number;
   #rows: number;
   #refed = true;
@@ -94,6 +95,7 @@ export class NativePty extends EventEmitter implements IPty {
     this.#activity?.on('activity', (event: ActivityEvent) => this.emit('activity', event));
     this.#cols = o.cols;
     this.#rows = o.rows;
+    this.#flowControl = o.flowControl;
 
     // A separate object, so the poller's view of the session stays off the public surface.
     const self = this;
@@ -176,6 +178,13 @@ export class NativePty extends EventEmitter implements IPty {
   write(data: string | Buffer): boolean {
     const valid = validateWriteData(data);
     if (this.#exited || this.#destroyed) return false;
+    const flow = this.#flowControl;
+    if (flow !== null && (valid === flow.pause || valid === flow.resume)) {
+      // node-pty's handleFlowControl: the browser's XOFF/XON holds output here, not in the child.
+      if (valid === flow.pause) this.pause();
+      else this.resume();
+      return !this.#needDrain;
+    }
     if (valid.length === 0) return !this.#needDrain;
     let payload: Buffer | string;
     if (typeof valid === 'string') {

@@ -45,6 +45,8 @@ export interface NormalizedOptions {
   delivery: DeliveryMode;
   /** false: no detector. */
   activity: ActivityOptions | false;
+  /** handleFlowControl: the writes that pause and resume output; null when off. */
+  flowControl: { pause: string; resume: string } | null;
 }
 
 /** A short description of a value for error messages. */
@@ -239,5 +241,26 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
     activity = o.activity;
   }
 
-  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery, activity };
+  const flowControl = normalizeFlowControl(o);
+  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery, activity, flowControl };
+}
+
+function normalizeFlowControl(o: NativePtyOptions): NormalizedOptions['flowControl'] {
+  const pause = flowControlString(o.flowControlPause, '\x13', 'options.flowControlPause');
+  const resume = flowControlString(o.flowControlResume, '\x11', 'options.flowControlResume');
+  if (o.handleFlowControl === undefined || o.handleFlowControl === false) return null;
+  if (o.handleFlowControl !== true) {
+    throw new TypeError(`options.handleFlowControl must be a boolean, got ${describe(o.handleFlowControl)}`);
+  }
+  if (pause.length === 0 || resume.length === 0 || pause === resume) {
+    throw new RangeError('options.flowControlPause and options.flowControlResume must be distinct, non-empty strings');
+  }
+  return { pause, resume };
+}
+
+/** Compared with what write() gets, never passed to the kernel: any string, NUL included. */
+function flowControlString(value: unknown, fallback: string, what: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}`);
+  return value;
 }

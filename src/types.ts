@@ -39,7 +39,9 @@ export type KillTarget =
   | 'foreground';
 
 export interface NativePtyOptions {
-  /** TERM for the child. Default 'xterm-256color'. */
+  /**
+   * TERM for the child. Default: a TERM in `env` when `env` is given, else 'xterm-256color'.
+   */
   name?: string;
   /** Columns, integer 1..65535. Default 80. */
   cols?: number;
@@ -64,6 +66,15 @@ export interface NativePtyOptions {
    * for `encoding: null` unless given as an object; false turns it off; an object configures it.
    */
   activity?: false | ActivityOptions;
+  /**
+   * As node-pty: a write() of exactly `flowControlPause` pauses output and one of exactly
+   * `flowControlResume` resumes it, instead of reaching the child. Default false.
+   */
+  handleFlowControl?: boolean;
+  /** Default '\x13' (XOFF, Ctrl+S). */
+  flowControlPause?: string;
+  /** Default '\x11' (XON, Ctrl+Q). */
+  flowControlResume?: string;
 }
 
 /** node-pty's IPty, as native-pty implements it. */

@@ -3,7 +3,7 @@
  * resume() delivers all of it; wake mode delivers without waiting for a poll.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,50 @@ describe('pause() and resume()', () => {
     pty.write('it\n');
     const r = await done;
     expect(r.chunks.join('')).toBe('it\r\ngot it\r\n');
+  });
+});
+
+describe('handleFlowControl (node-pty compatible)', () => {
+  /** A raw-mode child that reads three bytes and prints them in hex. */
+  const HEX_OF_THREE = ['-c', 'stty raw -echo; echo R; head -c 3 | od -An -tx1'];
+
+  it("XOFF and XON writes pause and resume output and never reach the child", async () => {
+    const pty = new NativePty('sh', HEX_OF_THREE, { handleFlowControl: true });
+    const done = collect<string>(pty);
+    await waitForOutput(pty, 'R');
+    expect(pty.write('\x13')).toBe(true);
+    pty.write('abc');
+    // The child reads abc (no XOFF among it), prints, exits and is reaped: all held back.
+    await until(() => !existsSync(`/proc/${pty.pid}`), 10_000, 'the child to be reaped');
+    await sleep(50);
+    expect(pty.exited).toBe(false);
+    expect(pty.write('\x11')).toBe(true);
+    const r = await done;
+    expect(r.exitCode).toBe(0);
+    expect(r.chunks.join('')).toBe('R\n 61 62 63\n');
+  });
+
+  it('custom strings; without the option XOFF is input like any other', async () => {
+    const custom = new NativePty('sh', HEX_OF_THREE, {
+      handleFlowControl: true,
+      flowControlPause: '\x1b[pause]',
+      flowControlResume: '\x1b[resume]',
+    });
+    const customDone = collect<string>(custom);
+    await waitForOutput(custom, 'R');
+    custom.write('\x1b[pause]');
+    custom.write('\x13xy');
+    await until(() => !existsSync(`/proc/${custom.pid}`), 10_000, 'the child to be reaped');
+    expect(custom.exited).toBe(false);
+    custom.write('\x1b[resume]');
+    expect((await customDone).chunks.join('')).toBe('R\n 13 78 79\n');
+
+    const plain = new NativePty('sh', HEX_OF_THREE);
+    const plainDone = collect<string>(plain);
+    await waitForOutput(plain, 'R');
+    plain.write('\x13');
+    plain.write('\x11z');
+    expect((await plainDone).chunks.join('')).toBe('R\n 13 11 7a\n');
   });
 });
 
