@@ -10,6 +10,7 @@ import type { ActivityEvent, AgentStatus } from './activity/types.js';
 import { native, NativeKillTarget } from './native.js';
 import {
   describe,
+  expectBoolean,
   normalizeOptions,
   validateArgs,
   validateFile,
@@ -44,7 +45,7 @@ export class NativePty extends EventEmitter implements IPty {
   /** Watches the decoded output for AI coding CLIs' status lines (null when turned off). */
   readonly #activity: ActivityDetector | null;
   readonly #activityDecoder: StringDecoder | null;
-  readonly #flowControl: { pause: string; resume: string } | null;
+  readonly #flowControl: { enabled: boolean; pause: string; resume: string };
   #cols: number;
   #rows: number;
   #refed = true;
@@ -136,6 +137,15 @@ export class NativePty extends EventEmitter implements IPty {
   }
 
   /** True once 'exit' has been emitted. */
+  /** node-pty's property: whether write() of the pause/resume strings pauses and resumes. */
+  get handleFlowControl(): boolean {
+    return this.#flowControl.enabled;
+  }
+
+  set handleFlowControl(value: boolean) {
+    this.#flowControl.enabled = expectBoolean(value, 'handleFlowControl');
+  }
+
   get exited(): boolean {
     return this.#exited;
   }
@@ -179,7 +189,7 @@ export class NativePty extends EventEmitter implements IPty {
     const valid = validateWriteData(data);
     if (this.#exited || this.#destroyed) return false;
     const flow = this.#flowControl;
-    if (flow !== null && (valid === flow.pause || valid === flow.resume)) {
+    if (flow.enabled && (valid === flow.pause || valid === flow.resume)) {
       // node-pty's handleFlowControl: the browser's XOFF/XON holds output here, not in the child.
       if (valid === flow.pause) this.pause();
       else this.resume();

@@ -45,8 +45,8 @@ export interface NormalizedOptions {
   delivery: DeliveryMode;
   /** false: no detector. */
   activity: ActivityOptions | false;
-  /** handleFlowControl: the writes that pause and resume output; null when off. */
-  flowControl: { pause: string; resume: string } | null;
+  /** handleFlowControl, and the writes that pause and resume output when it is on. */
+  flowControl: { enabled: boolean; pause: string; resume: string };
 }
 
 /** A short description of a value for error messages. */
@@ -248,14 +248,16 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
 function normalizeFlowControl(o: NativePtyOptions): NormalizedOptions['flowControl'] {
   const pause = flowControlString(o.flowControlPause, '\x13', 'options.flowControlPause');
   const resume = flowControlString(o.flowControlResume, '\x11', 'options.flowControlResume');
-  if (o.handleFlowControl === undefined || o.handleFlowControl === false) return null;
-  if (o.handleFlowControl !== true) {
-    throw new TypeError(`options.handleFlowControl must be a boolean, got ${describe(o.handleFlowControl)}`);
-  }
   if (pause.length === 0 || resume.length === 0 || pause === resume) {
     throw new RangeError('options.flowControlPause and options.flowControlResume must be distinct, non-empty strings');
   }
-  return { pause, resume };
+  const enabled = o.handleFlowControl === undefined ? false : expectBoolean(o.handleFlowControl, 'options.handleFlowControl');
+  return { enabled, pause, resume };
+}
+
+export function expectBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${describe(value)}`);
+  return value;
 }
 
 /** Compared with what write() gets, never passed to the kernel: any string, NUL included. */

@@ -86,6 +86,7 @@ export interface IPty {
   readonly process: string;
   /** Path of the slave side, e.g. '/dev/pts/3'. */
   readonly ptsName: string;
+  handleFlowControl: boolean;
   readonly onData: IEvent<string | Buffer>;
   readonly onExit: IEvent<IExitEvent>;
   write(data: string | Buffer): void;

@@ -153,11 +153,27 @@ describe('handleFlowControl (node-pty compatible)', () => {
     expect((await customDone).chunks.join('')).toBe('R\n 13 78 79\n');
 
     const plain = new NativePty('sh', HEX_OF_THREE);
+    expect(plain.handleFlowControl).toBe(false);
     const plainDone = collect<string>(plain);
     await waitForOutput(plain, 'R');
     plain.write('\x13');
     plain.write('\x11z');
     expect((await plainDone).chunks.join('')).toBe('R\n 13 11 7a\n');
+  });
+
+  it('can be switched on and off at run time, as node-pty\'s property', async () => {
+    const pty = new NativePty('sh', HEX_OF_THREE);
+    const done = collect<string>(pty);
+    await waitForOutput(pty, 'R');
+    pty.handleFlowControl = true;
+    pty.write('\x13'); // pauses
+    pty.handleFlowControl = false;
+    pty.write('\x13'); // input
+    pty.handleFlowControl = true;
+    pty.write('\x11'); // resumes
+    pty.handleFlowControl = false;
+    pty.write('\x11a');
+    expect((await done).chunks.join('')).toBe('R\n 13 11 61\n');
   });
 });
 
