@@ -183,6 +183,16 @@ const OPERATIONS: ReadonlyArray<readonly [number, string, (f: Fuzzed) => unknown
   ],
   [2, 'pause', (f) => valid('pause', () => f.pty.pause())],
   [2, 'resume', (f) => valid('resume', () => f.pty.resume())],
+  [
+    2,
+    'flow control',
+    (f) =>
+      valid('flow control', () => {
+        // node-pty's XOFF/XON handling, switched at random: pause/resume by writing, or input.
+        if (rng.chance(0.3)) f.pty.handleFlowControl = !f.pty.handleFlowControl;
+        f.pty.write(rng.pick(['\x13', '\x11']));
+      }),
+  ],
   [1, 'destroy', (f) => valid('destroy', () => f.pty.destroy())],
   [1, 'ref', (f) => valid('ref/unref', () => (rng.chance(0.5) ? f.pty.ref() : f.pty.unref()))],
   [1, 'clear', (f) => valid('clear', () => f.pty.clear())],
