@@ -7,17 +7,40 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { getEventListeners } from 'node:events';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { AbortError, runCommand, runShell } from '../src/run-command.js';
 import { Escalation } from '../src/run-command/escalation.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/run-command');
-const node = process.execPath;
 const { SIGINT, SIGKILL } = constants.signals;
-/** Long enough for a Node child to start and install its signal handlers, even when slow. */
-const NODE_READY_MS = 2_000;
+/**
+ * The timeout of runs whose child must have set its traps before it fires. The children are
+ * shells, which do that within milliseconds of exec; a Node child needed over 2 s under the
+ * sanitizer build on a loaded machine, and Ctrl+C then simply killed it.
+ */
+const READY_MS = 1_000;
+
+// The child scripts, for runShell with /bin/sh. They wait with the `wait` builtin, which a
+// trapped signal ends at once, for a `sleep` in the background (which ignores Ctrl+C, as
+// background jobs of a script do, and holds no fd of the terminal). A trap set while a
+// foreground `sleep` runs would wait for it, and a Ctrl+C landing between its fork and exec
+// would not end it. The shell's stderr goes nowhere: it reports there a `sleep` that a signal
+// to the group killed ("Terminated").
+const LOOP = 'exec 2>/dev/null; echo ready; while :; do sleep 1 </dev/null >/dev/null & wait $!; done';
+/** Says "ready", then waits; on Ctrl+C says so and exits with 130, as shells report it. */
+const INTERRUPTIBLE = `trap 'echo interrupted; exit 130' INT; ${LOOP}`;
+/** Reports Ctrl+C and SIGTERM and carries on: only SIGKILL ends it. */
+const STUBBORN = `trap 'echo got SIGINT' INT; trap 'echo got SIGTERM' TERM; ${LOOP}`;
+/**
+ * Starts a grandchild in a session of its own (so signals to our process group miss it) that
+ * ignores every catchable signal and keeps the terminal open, and prints its pid. The parent
+ * ignores SIGHUP first, and the grandchild inherits that, so the hang-up at the parent's exit
+ * cannot reach it before it has left our session. setsid does not fork here (a background job
+ * of a shell without job control leads no group), and both it and sh exec: $! is its pid.
+ */
+const PTS_HOLDER = `trap '' HUP; setsid sh -c "trap '' HUP INT TERM; exec sleep 60" & echo "grandchild $!"`;
+const sh = (script: string, opts: Parameters<typeof runShell>[1] = {}) =>
+  runShell(script, { shell: '/bin/sh', ...opts });
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'run-command-cancel-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -68,12 +91,10 @@ function whenSeen(text: string) {
 
 describe('timeout', () => {
   it('interrupts with Ctrl+C and keeps the output from before and after it', async () => {
-    // The timeout leaves a Node child time to install its handler, also under the sanitizer
-    // build on a loaded machine; before that, Ctrl+C would simply kill it.
-    const r = await runCommand(node, [path.join(fixtures, 'interruptible.cjs')], { timeout: NODE_READY_MS });
+    const r = await sh(INTERRUPTIBLE, { timeout: READY_MS });
     expect(r).toMatchObject({ exitCode: 130, signal: null, timedOut: true, aborted: false });
     expect(r.output).toBe('ready\r\ninterrupted\r\n');
-    expect(r.durationMs).toBeGreaterThanOrEqual(NODE_READY_MS - 1);
+    expect(r.durationMs).toBeGreaterThanOrEqual(READY_MS - 1);
   });
 
   it('reports a command killed by the Ctrl+C itself', async () => {
@@ -99,7 +120,7 @@ describe('abort', () => {
   it('interrupts mid-run and keeps the partial output', async () => {
     const controller = new AbortController();
     const ready = whenSeen('ready');
-    const run = runCommand(node, [path.join(fixtures, 'interruptible.cjs')], {
+    const run = sh(INTERRUPTIBLE, {
       signal: controller.signal,
       onData: ready.onData,
     });
@@ -142,12 +163,12 @@ describe('abort', () => {
 
   it('reports the first cause only when a timeout and an abort both come', async () => {
     const controller = new AbortController();
-    const run = runCommand(node, [path.join(fixtures, 'stubborn.cjs')], {
-      timeout: NODE_READY_MS,
+    const run = sh(STUBBORN, {
+      timeout: READY_MS,
       killGraceMs: 200,
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), NODE_READY_MS + 100);
+    setTimeout(() => controller.abort(), READY_MS + 100);
     const r = await run;
     expect(r).toMatchObject({ timedOut: true, aborted: false, signal: SIGKILL });
   });
@@ -155,8 +176,8 @@ describe('abort', () => {
 
 describe('escalation', () => {
   it('goes Ctrl+C, SIGTERM, SIGKILL against a child that ignores the first two', async () => {
-    const r = await runCommand(node, [path.join(fixtures, 'stubborn.cjs')], {
-      timeout: NODE_READY_MS,
+    const r = await sh(STUBBORN, {
+      timeout: READY_MS,
       killGraceMs: 300,
     });
     expect(r).toMatchObject({ exitCode: null, signal: SIGKILL, timedOut: true });
@@ -223,7 +244,7 @@ describe('escalation', () => {
 
 describe('a grandchild that keeps the terminal open', () => {
   it('does not hold up a command that has exited', async () => {
-    const r = await runCommand(node, [path.join(fixtures, 'pts-holder.cjs')], { timeout: 20_000 });
+    const r = await sh(`${PTS_HOLDER}; echo parent done`, { timeout: 20_000 });
     const holder = grandchildOf(r.output);
     expect(r).toMatchObject({ exitCode: 0, signal: null, timedOut: false });
     expect(r.output).toContain('parent done\r\n');
@@ -233,13 +254,13 @@ describe('a grandchild that keeps the terminal open', () => {
   });
 
   it('does not hold up an interrupted command that ignored Ctrl+C and SIGTERM', async () => {
-    const r = await runCommand(node, [path.join(fixtures, 'pts-holder.cjs'), 'stubborn'], {
-      timeout: NODE_READY_MS,
+    const r = await sh(`${PTS_HOLDER}; ${STUBBORN}`, {
+      timeout: READY_MS,
       killGraceMs: 200,
     });
     grandchildOf(r.output);
     expect(r).toMatchObject({ exitCode: null, signal: SIGKILL, timedOut: true });
     expect(r.output).toContain('ready\r\ngot SIGINT\r\ngot SIGTERM\r\n');
-    expect(r.durationMs).toBeLessThan(NODE_READY_MS + Escalation.bound(200) + 5_000);
+    expect(r.durationMs).toBeLessThan(READY_MS + Escalation.bound(200) + 5_000);
   });
 });
