@@ -39,6 +39,14 @@ function gatedChild(then: string, opts: NativePtyOptions = {}): { pty: NativePty
   return { pty, go: () => writeFileSync(goFile, '') };
 }
 
+/** Writes `total` bytes in pieces without waiting, as a paste would; the last write says hold off. */
+function pasteAll(pty: NativePty, total: number): void {
+  const data = input(total);
+  let accepted = true;
+  for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
+  expect(accepted).toBe(false);
+}
+
 /** A gated child that, once let go, reads `length` bytes and pipes them to `then`. */
 const slowReader = (length: number, then = 'sha256sum', opts: NativePtyOptions = {}) =>
   gatedChild(`head -c ${length} | ${then}`, opts);
@@ -100,10 +108,7 @@ describe('write() backpressure', () => {
     const { pty, go } = slowReader(total, 'wc -c');
     await waitForOutput(pty, 'R');
     pty.pause();
-    const data = input(total);
-    let accepted = true;
-    for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
-    expect(accepted).toBe(false);
+    pasteAll(pty, total);
     go();
     await once(pty, 'drain');
     expect(pty.exited).toBe(false);
@@ -119,10 +124,7 @@ describe('write() backpressure', () => {
     const { pty, go } = slowReader(total, 'wc -c', { delivery: 'wake', pollInterval: 1_000_000 });
     const done = collect<string>(pty);
     await waitForOutput(pty, 'R');
-    const data = input(total);
-    let accepted = true;
-    for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
-    expect(accepted).toBe(false);
+    pasteAll(pty, total);
     go();
     await once(pty, 'drain');
     const r = await done;
@@ -142,10 +144,7 @@ describe('write() backpressure', () => {
       const exited = waitForExit(pty);
       pty.once('exit', () => events.push('exit'));
       await waitForOutput(pty, 'R');
-      const data = input(total);
-      let accepted = true;
-      for (let offset = 0; offset < total; offset += PIECE) accepted = pty.write(data.slice(offset, offset + PIECE));
-      expect(accepted).toBe(false);
+      pasteAll(pty, total);
       go();
       // Block the event loop until the child has been reaped (its /proc entry is gone), and
       // then a little longer, so that the I/O thread also sees the terminal hang up.
