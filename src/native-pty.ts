@@ -136,7 +136,6 @@ export class NativePty extends EventEmitter implements IPty {
     return this.#exited ? undefined : this.#activity?.status;
   }
 
-  /** True once 'exit' has been emitted. */
   /** node-pty's property: whether write() of the pause/resume strings pauses and resumes. */
   get handleFlowControl(): boolean {
     return this.#flowControl.enabled;
@@ -146,6 +145,7 @@ export class NativePty extends EventEmitter implements IPty {
     this.#flowControl.enabled = expectBoolean(value, 'handleFlowControl');
   }
 
+  /** True once 'exit' has been emitted. */
   get exited(): boolean {
     return this.#exited;
   }

@@ -70,6 +70,11 @@ function expectString(value: unknown, what: string): string {
   return noNul(value, what);
 }
 
+export function expectBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 function expectNumber(value: unknown, what: string): number {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`);
   return value;
@@ -253,11 +258,6 @@ function normalizeFlowControl(o: NativePtyOptions): NormalizedOptions['flowContr
   }
   const enabled = o.handleFlowControl === undefined ? false : expectBoolean(o.handleFlowControl, 'options.handleFlowControl');
   return { enabled, pause, resume };
-}
-
-export function expectBoolean(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${describe(value)}`);
-  return value;
 }
 
 /** Compared with what write() gets, never passed to the kernel: any string, NUL included. */
