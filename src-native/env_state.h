@@ -19,7 +19,7 @@ class EnvState {
   napi_env env() const { return env_; }
 
   // JavaScript thread. The handler runs on this environment's thread when requestWake() was
-  // called; the handle never keeps the event loop alive.
+  // called; the handle starts unref'd, and keeps the event loop alive only via setWakeRef().
   void setWakeHandler(Napi::Function handler);
 
   // Any thread, with SessionManager's mutex held (which also orders it against shutdown()).

@@ -183,7 +183,9 @@ export class NativePty extends EventEmitter implements IPty {
    * take now is queued natively and flushed by the I/O thread. A string is encoded with the
    * session's encoding (UTF-8 when it is null). Returns false, as a stream's write() does, once
    * `inputHighWaterMark` bytes wait for a child that is not reading: hold further input until
-   * 'drain'. Once the session has exited or been destroyed, a no-op that returns false.
+   * 'drain'. Once the session has exited or been destroyed, a no-op that returns false. With
+   * handleFlowControl on, a write of exactly the pause or resume string calls pause() or
+   * resume() instead of reaching the child.
    */
   write(data: string | Buffer): boolean {
     const valid = validateWriteData(data);

@@ -78,9 +78,10 @@ export interface NativeBinding {
   /** Closes the master now (the child gets SIGHUP). The exit is still reported by readAll(). */
   close(id: number): void;
   /**
-   * Called on the JavaScript thread when a wake-mode session has news, and when any session's
-   * buffer reaches the high-water mark (so throughput never waits for a poll). One handler per
-   * Node environment (main thread or worker); the handle never keeps the event loop alive.
+   * Called on the JavaScript thread when a wake-mode session has news, when any session's
+   * buffer reaches the high-water mark (so throughput never waits for a poll), and on any news
+   * while the poller is parked. One handler per Node environment (main thread or worker); the
+   * handle keeps the event loop alive only as setWakeRef() says.
    */
   setWakeHandler(handler: () => void): void;
   /**
