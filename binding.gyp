@@ -3,14 +3,17 @@
     {
       "target_name": "native_pty",
       "sources": [
-        "src-native/addon.cc",
-        "src-native/arguments.cc",
-        "src-native/env_state.cc",
-        "src-native/io_loop.cc",
-        "src-native/poller_epoll.cc",
-        "src-native/session_manager.cc",
-        "src-native/spawn.cc",
-        "src-native/system_error.cc"
+        "src-native/core/environment.cc",
+        "src-native/core/io_loop.cc",
+        "src-native/core/session_exit.cc",
+        "src-native/core/session_manager.cc",
+        "src-native/posix/pty.cc",
+        "src-native/posix/spawn.cc",
+        "src-native/posix/system_error.cc",
+        "src-native/node/addon.cc",
+        "src-native/node/arguments.cc",
+        "src-native/node/js_error.cc",
+        "src-native/node/node_environment.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
@@ -25,8 +28,15 @@
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
         ["OS=='linux'", {
+          "sources": [
+            "src-native/linux/epoll_poller.cc",
+            "src-native/linux/process_info.cc"
+          ],
           "cflags_cc": ["-ffunction-sections", "-fdata-sections"],
           "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections"]
+        }],
+        ["OS=='mac'", {
+          "sources": ["src-native/macos/unsupported.cc"]
         }]
       ],
       "xcode_settings": {

@@ -110,7 +110,9 @@ function addonInfo(): { file: string | null; stale: boolean; note?: string } {
     const require = createRequire(path.join(repoRoot, 'package.json'));
     const file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(repoRoot);
     const built = fs.statSync(file).mtimeMs;
-    const sources = [path.join(repoRoot, 'binding.gyp'), ...fs.readdirSync(path.join(repoRoot, 'src-native')).map((f) => path.join(repoRoot, 'src-native', f))];
+    const nativeDir = path.join(repoRoot, 'src-native');
+    const nativeSources = fs.readdirSync(nativeDir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(nativeDir, f));
+    const sources = [path.join(repoRoot, 'binding.gyp'), ...nativeSources];
     const stale = file.includes(`${path.sep}build${path.sep}`) && sources.some((f) => fs.statSync(f).mtimeMs > built);
     return { file: path.relative(repoRoot, file), stale };
   } catch (err) {

@@ -1,10 +1,10 @@
-#include "env_state.h"
+#include "node_environment.h"
 
 namespace native_pty {
 
-EnvState::EnvState(Napi::Env env) : env_(env) {}
+NodeEnvironment::NodeEnvironment(Napi::Env env) : env_(env) {}
 
-void EnvState::setWakeHandler(Napi::Function handler) {
+void NodeEnvironment::setWakeHandler(Napi::Function handler) {
   handler_ = Napi::Persistent(handler);
   if (asyncContext_ == nullptr) {
     Napi::String name = Napi::String::New(env_, "native-pty:wake");
@@ -13,7 +13,7 @@ void EnvState::setWakeHandler(Napi::Function handler) {
   if (asyncOpen_) return;
   uv_loop_s* loop = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env_, napi_get_uv_event_loop(env_, &loop));
-  if (uv_async_init(loop, &async_, &EnvState::onWake) != 0) {
+  if (uv_async_init(loop, &async_, &NodeEnvironment::onWake) != 0) {
     throw Napi::Error::New(env_, "native-pty: cannot create the wake-up handle");
   }
   async_.data = this;
@@ -21,7 +21,7 @@ void EnvState::setWakeHandler(Napi::Function handler) {
   asyncOpen_ = true;
 }
 
-void EnvState::setWakeRef(bool ref) {
+void NodeEnvironment::setWakeRef(bool ref) {
   if (!asyncOpen_) return;
   auto* handle = reinterpret_cast<uv_handle_t*>(&async_);
   if (ref) {
@@ -31,29 +31,14 @@ void EnvState::setWakeRef(bool ref) {
   }
 }
 
-void EnvState::requestWake(int64_t nowMs, bool urgent) {
-  if (!asyncOpen_) return;
-  if (!urgent && lastWakeMs_ >= 0 && nowMs - lastWakeMs_ < kWakeGapMs) {
-    wakeDeferred_ = true;
-    return;
-  }
-  wakeDeferred_ = false;
-  lastWakeMs_ = nowMs;
-  uv_async_send(&async_);
-}
-
-void EnvState::fireDeferredWake(int64_t nowMs) {
-  if (wakeDeferred_ && nowMs >= lastWakeMs_ + kWakeGapMs) requestWake(nowMs, true);
-}
-
-void EnvState::onWake(uv_async_t* handle) {
-  static_cast<EnvState*>(handle->data)->callHandler();
+void NodeEnvironment::onWake(uv_async_t* handle) {
+  static_cast<NodeEnvironment*>(handle->data)->callHandler();
 }
 
 // Runs from libuv, outside any JavaScript call, so nothing here may throw: while a worker is
 // being terminated every Node-API call can fail, and an exception would end the process.
 // Hence the C API with its status codes rather than node-addon-api's throwing wrappers.
-void EnvState::callHandler() {
+void NodeEnvironment::callHandler() {
   if (handler_.IsEmpty()) return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
@@ -78,7 +63,7 @@ void EnvState::callHandler() {
   napi_close_handle_scope(env_, scope);
 }
 
-void EnvState::shutdown() {
+void NodeEnvironment::shutdown() {
   handler_.Reset();
   if (asyncContext_ != nullptr) napi_async_destroy(env_, asyncContext_);
   asyncContext_ = nullptr;
@@ -88,7 +73,7 @@ void EnvState::shutdown() {
   }
   asyncOpen_ = false;
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), [](uv_handle_t* handle) {
-    delete static_cast<EnvState*>(handle->data);
+    delete static_cast<NodeEnvironment*>(handle->data);
   });
 }
 

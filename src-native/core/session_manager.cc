@@ -3,30 +3,27 @@
 #include "session_manager.h"
 
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 
+#include "../posix/pty.h"
+#include "../posix/system_error.h"
+
 namespace native_pty {
 namespace {
 
-// NATIVE_PTY_DISABLE_PIDFD=1 takes the path of kernels without pidfd_open (before 5.3), so
-// that the fallback is tested on kernels that have it.
-bool pidfdDisabled() {
-  static const bool disabled = std::getenv("NATIVE_PTY_DISABLE_PIDFD") != nullptr;
-  return disabled;
-}
+uint64_t masterToken(const Session& s) { return uint64_t{s.id} * 2; }
+uint64_t exitToken(const Session& s) { return uint64_t{s.id} * 2 + 1; }
 
-UniqueFd openPidfd(pid_t pid) {
-#ifdef SYS_pidfd_open
-  if (!pidfdDisabled()) return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-#endif
-  return UniqueFd();
+// A child we cannot serve: it must not outlive the failed spawn() as an orphan nobody reaps.
+void abandonChild(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
 }
 
 }  // namespace
@@ -40,18 +37,22 @@ SessionManager& SessionManager::instance() {
   return *manager;
 }
 
-Session* SessionManager::find(EnvState* env, uint32_t id) {
+Session* SessionManager::find(Environment* env, uint32_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end() || it->second->owner != env) return nullptr;
   return it->second.get();
 }
 
-void SessionManager::attachEnv(EnvState* env) {
+void SessionManager::attachEnv(Environment* env) {
   std::lock_guard<std::mutex> lock(mutex_);
   envs_.insert(env);
+  // Opened with the first environment, so that its fds are there from the start; a failure
+  // here is retried, and reported, by the first add().
+  const char* failedCall = nullptr;
+  poller_.open(&failedCall);
 }
 
-void SessionManager::detachEnv(EnvState* env) {
+void SessionManager::detachEnv(Environment* env) {
   std::thread stopped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -59,8 +60,8 @@ void SessionManager::detachEnv(EnvState* env) {
       Session& s = *entry.second;
       if (s.owner != env) continue;
       s.owner = nullptr;
-      s.queued = false;
-      ++orphans_;
+      s.onReadyList = false;
+      orphans_.insert(s.id);
       requestClose(s);  // the terminal hangs up: the child gets SIGHUP
     }
     envs_.erase(env);
@@ -80,7 +81,7 @@ void SessionManager::stopAtExit() {
     std::lock_guard<std::mutex> lock(mutex_);
     envs_.clear();
     for (auto& entry : sessions_) entry.second->owner = nullptr;  // no more wake-ups
-    orphans_ = 0;  // the I/O thread stops: nobody sweeps them any more
+    orphans_.clear();  // the I/O thread stops: nobody sweeps them any more
     stopped = stopThreadLocked();
   }
   if (stopped.joinable()) stopped.join();
@@ -88,7 +89,7 @@ void SessionManager::stopAtExit() {
 
 std::thread SessionManager::stopThreadLocked() {
   ++generation_;
-  poller_.notify();
+  if (poller_.isOpen()) poller_.notify();
   return std::move(thread_);
 }
 
@@ -99,37 +100,45 @@ void SessionManager::ensureThreadLocked() {
   thread_ = std::thread([this, generation] { run(generation); });
 }
 
-uint32_t SessionManager::add(EnvState* env, SpawnedChild child, bool wake) {
+uint32_t SessionManager::add(Environment* env, SpawnedChild child, bool wakeOnOutput) {
   auto session = std::make_unique<Session>();
   session->pid = child.pid;
   session->owner = env;
-  session->wake = wake;
+  session->wakeOnOutput = wakeOnOutput;
   session->master = std::move(child.master);
-  session->pidfd = openPidfd(child.pid);
 
   std::lock_guard<std::mutex> lock(mutex_);
-  ensureThreadLocked();
+  const char* failedCall = nullptr;
+  int err = poller_.open(&failedCall);
   Session& s = *session;
-  s.id = nextId_++;
-  if (nextId_ == 0) nextId_ = 1;
-  sessions_.emplace(s.id, std::move(session));
-  if (s.pidfd) {
-    poller_.add(s.pidfd.get(), uint64_t{s.id} * 2 + 1, kReadable);
-  } else {
-    ++sessionsWithoutPidfd_;
-    poller_.notify();  // so the I/O thread starts polling for its exit
+  s.id = nextId_;
+  if (err == 0) {
+    s.registered = kReadable;
+    err = poller_.add(s.master.get(), masterToken(s), s.registered);
+    failedCall = Poller::kControlCall;
   }
-  updateInterest(s);
+  if (err != 0) {
+    // No readiness, no session: fail the spawn rather than keep a child nobody can serve.
+    session.reset();  // closes the master
+    abandonChild(child.pid);
+    throw SystemError{err, failedCall, "", ""};
+  }
+  nextId_ = nextId_ == UINT32_MAX ? 1 : nextId_ + 1;
+  ensureThreadLocked();
+  // Without an exit watch (kernels before 5.3, or no fd left for it) the exit is polled.
+  if (poller_.watchExit(s.pid, exitToken(s), &s.exitWatch) != 0) poller_.notify();
+  refreshTimers(s);
+  sessions_.emplace(s.id, std::move(session));
   return s.id;
 }
 
-size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_t length) {
+size_t SessionManager::write(Environment* env, uint32_t id, const char* data, size_t length) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
-  if (s == nullptr || !s->master || s->outputEnded || s->closeRequested || length == 0) {
+  if (s == nullptr || !s->master || s->outputEnded() || s->closeRequested || length == 0) {
     return s == nullptr ? 0 : s->pendingInput();
   }
-  s->inputSinceOutput = true;
+  s->echoAwaited = true;
   size_t written = 0;
   if (s->pendingInput() == 0) {
     ssize_t n = ::write(s->master.get(), data, length);
@@ -141,13 +150,13 @@ size_t SessionManager::write(EnvState* env, uint32_t id, const char* data, size_
   }
   if (written < length) {
     s->input.append(data + written, length - written);
-    if (s->pendingInput() >= kInputHighWaterMark) s->drainWanted = true;
+    if (s->pendingInput() >= kInputHighWaterMark) s->inputDrain = InputDrain::kWanted;
     updateInterest(*s);
   }
   return s->pendingInput();
 }
 
-std::vector<Drained> SessionManager::drainReady(EnvState* env, size_t maxBytes) {
+std::vector<Drained> SessionManager::drainReady(Environment* env, size_t maxBytes) {
   std::vector<Drained> drained;
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<uint32_t> ready;
@@ -158,18 +167,19 @@ std::vector<Drained> SessionManager::drainReady(EnvState* env, size_t maxBytes) 
     const uint32_t id = ready[next];
     Session* s = find(env, id);
     if (s == nullptr) continue;
-    s->queued = false;
+    s->onReadyList = false;
     // Output and the exit wait while paused (setPaused() queues the session again on resume);
     // the news that input has drained does not.
-    const bool deliver = !s->paused && (!s->output.empty() || s->finished);
-    if (!deliver && !s->inputDrained) continue;
-    Drained item{id, {}, deliver && s->finished, s->exitCode, s->exitSignal, s->inputDrained};
-    s->inputDrained = false;
+    const bool deliver = !s->paused && (!s->output.empty() || s->finished());
+    const bool inputDrained = s->inputDrain == InputDrain::kReportable;
+    if (!deliver && !inputDrained) continue;
+    Drained item{id, {}, deliver && s->finished(), s->exitCode, s->exitSignal, inputDrained};
+    if (inputDrained) s->inputDrain = InputDrain::kNone;
     if (deliver) {
       item.data.swap(s->output);
       total += item.data.size();
-      if (s->finished) {
-        sessions_.erase(id);
+      if (s->finished()) {
+        forget(id);
       } else {
         updateInterest(*s);  // reading resumes if the buffer had reached its high-water mark
       }
@@ -181,7 +191,7 @@ std::vector<Drained> SessionManager::drainReady(EnvState* env, size_t maxBytes) 
   return drained;
 }
 
-bool SessionManager::drainOne(EnvState* env, uint32_t id, std::vector<char>* out) {
+bool SessionManager::drainOne(Environment* env, uint32_t id, std::vector<char>* out) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
   if (s == nullptr || s->output.empty()) return false;
@@ -191,43 +201,39 @@ bool SessionManager::drainOne(EnvState* env, uint32_t id, std::vector<char>* out
   return true;
 }
 
-void SessionManager::resize(EnvState* env, uint32_t id, unsigned short cols, unsigned short rows,
-                            unsigned short xpixel, unsigned short ypixel) {
+void SessionManager::resize(Environment* env, uint32_t id, unsigned short cols,
+                            unsigned short rows, unsigned short xpixel, unsigned short ypixel) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
   if (s == nullptr || !s->master) return;
-  struct winsize size {};
-  size.ws_col = cols;
-  size.ws_row = rows;
-  size.ws_xpixel = xpixel;
-  size.ws_ypixel = ypixel;
-  ::ioctl(s->master.get(), TIOCSWINSZ, &size);  // the kernel sends SIGWINCH to the foreground
+  // A terminal that hung up may refuse; the size no longer matters to anyone then.
+  setWindowSize(s->master.get(), cols, rows, xpixel, ypixel);
 }
 
-void SessionManager::kill(EnvState* env, uint32_t id, int signal, KillTarget target) {
+void SessionManager::kill(Environment* env, uint32_t id, int signal, KillTarget target) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
   // Once reaped, the pid may belong to someone else: never signal it. Reaping happens under
   // this mutex, so the check cannot race with pid reuse.
-  if (s == nullptr || s->reaped) return;
+  if (s == nullptr || s->reaped()) return;
   pid_t to = s->pid;
   if (target == KillTarget::kGroup) to = -s->pid;
   if (target == KillTarget::kForeground) {
-    pid_t group = s->master ? ::tcgetpgrp(s->master.get()) : -1;
+    pid_t group = s->master ? foregroundGroup(s->master.get()) : -1;
     to = group > 0 ? -group : -s->pid;
   }
   ::kill(to, signal);  // ESRCH (already gone) is not an error for the caller
 }
 
-void SessionManager::setPaused(EnvState* env, uint32_t id, bool paused) {
+void SessionManager::setPaused(Environment* env, uint32_t id, bool paused) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
   if (s == nullptr) return;
   s->paused = paused;
-  if (!paused && (!s->output.empty() || s->finished)) markReady(*s, kNoWake);
+  if (!paused && (!s->output.empty() || s->finished())) markReady(*s, kNoWake);
 }
 
-bool SessionManager::park(EnvState* env) {
+bool SessionManager::park(Environment* env) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Under the mutex, so that news arriving after this check finds the environment parked.
   if (!env->ready.empty()) return false;
@@ -235,25 +241,20 @@ bool SessionManager::park(EnvState* env) {
   return true;
 }
 
-pid_t SessionManager::foregroundGroup(EnvState* env, uint32_t id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Session* s = find(env, id);
-  if (s == nullptr || !s->master) return -1;
-  return ::tcgetpgrp(s->master.get());
+std::string SessionManager::foregroundProcess(Environment* env, uint32_t id) {
+  pid_t group = -1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Session* s = find(env, id);
+    if (s != nullptr && s->master) group = foregroundGroup(s->master.get());
+  }
+  return group > 0 ? processName(group) : "";
 }
 
-void SessionManager::close(EnvState* env, uint32_t id) {
+void SessionManager::close(Environment* env, uint32_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
   if (s != nullptr) requestClose(*s);
-}
-
-void SessionManager::requestClose(Session& s) {
-  if (!s.master || s.closeRequested) return;
-  s.closeRequested = true;
-  closeRequests_.push_back(s.id);
-  poller_.notify();
-  if (!s.reaped) ::kill(s.pid, SIGHUP);
 }
 
 }  // namespace native_pty

@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "pty.h"
 #include "system_error.h"
 
 namespace native_pty {
@@ -30,7 +31,19 @@ struct ChildFailure {
   int stage;  // one of the Stage values
   int err;
 };
-enum Stage { kStageSetGroups, kStageSetGid, kStageSetUid, kStageChdir, kStageExec };
+// Every call in the child that can fail has its own stage, so that the parent's error names
+// the call that failed.
+enum Stage {
+  kStageSetsid,
+  kStageControllingTerminal,
+  kStageStdio,
+  kStageSignalMask,
+  kStageSetGroups,
+  kStageSetGid,
+  kStageSetUid,
+  kStageChdir,
+  kStageExec,
+};
 
 [[noreturn]] void fail(int err, const char* syscall, const std::string& path = "") {
   throw SystemError{err, syscall, path, ""};
@@ -83,51 +96,6 @@ std::string resolveExecutable(const SpawnSpec& spec) {
     start = end + 1;
   }
   fail(firstErr, "execvp", spec.file);
-}
-
-// Fds 0-2 are the child's stdio: anything we hand to the child must live above them, or a
-// dup2 onto itself would keep its close-on-exec flag and vanish at exec.
-UniqueFd moveAboveStdio(UniqueFd fd) {
-  if (fd.get() > STDERR_FILENO) return fd;
-  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-  if (moved < 0) fail(errno, "fcntl");
-  return UniqueFd(moved);
-}
-
-UniqueFd openMaster() {
-  int fd = ::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) fail(errno, "open", "/dev/ptmx");
-  UniqueFd master(fd);
-  if (::grantpt(master.get()) != 0) fail(errno, "grantpt");
-  if (::unlockpt(master.get()) != 0) fail(errno, "unlockpt");
-  return moveAboveStdio(std::move(master));
-}
-
-UniqueFd openSlave(int master, std::string* ptsName) {
-  char name[PATH_MAX];
-  if (::ptsname_r(master, name, sizeof name) != 0) fail(errno, "ptsname_r");
-  *ptsName = name;
-  int fd = -1;
-#ifdef TIOCGPTPEER
-  // Opens the peer without a path lookup, so a pts path swapped under us cannot be opened.
-  fd = ::ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-#endif
-  if (fd < 0) fd = ::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) fail(errno, "open", name);
-  return moveAboveStdio(UniqueFd(fd));
-}
-
-void configureTerminal(int slave, const SpawnSpec& spec) {
-  struct termios tio;
-  if (::tcgetattr(slave, &tio) == 0) {
-    tio.c_iflag |= IUTF8;  // so that erase in canonical mode removes whole UTF-8 characters
-    tio.c_cc[VERASE] = 0x7f;
-    ::tcsetattr(slave, TCSANOW, &tio);
-  }
-  struct winsize size {};
-  size.ws_col = spec.cols;
-  size.ws_row = spec.rows;
-  if (::ioctl(slave, TIOCSWINSZ, &size) != 0) fail(errno, "ioctl(TIOCSWINSZ)");
 }
 
 std::vector<char*> cStrings(const std::string& first, const std::vector<std::string>& rest) {
@@ -185,11 +153,11 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
   // this, the terminal's foreground process could read as 'node' for a moment after spawn.
   ::prctl(PR_SET_NAME, plan.name, 0, 0, 0);
 #endif
-  ::setsid();
-  ::ioctl(plan.slave, TIOCSCTTY, 0);
-  ::dup2(plan.slave, STDIN_FILENO);
-  ::dup2(plan.slave, STDOUT_FILENO);
-  ::dup2(plan.slave, STDERR_FILENO);
+  if (::setsid() < 0) reportAndExit(plan.errorPipe, kStageSetsid);
+  if (::ioctl(plan.slave, TIOCSCTTY, 0) != 0) reportAndExit(plan.errorPipe, kStageControllingTerminal);
+  for (int target = STDIN_FILENO; target <= STDERR_FILENO; ++target) {
+    if (::dup2(plan.slave, target) < 0) reportAndExit(plan.errorPipe, kStageStdio);
+  }
   closeRange(STDERR_FILENO + 1, static_cast<unsigned>(plan.errorPipe) - 1, plan.fdLimit);
   closeRange(static_cast<unsigned>(plan.errorPipe) + 1, ~0U, plan.fdLimit);
 
@@ -202,12 +170,13 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
   if (plan.gid >= 0 && ::syscall(SYS_setgid, plan.gid) != 0) reportAndExit(plan.errorPipe, kStageSetGid);
   if (plan.uid >= 0 && ::syscall(SYS_setuid, plan.uid) != 0) reportAndExit(plan.errorPipe, kStageSetUid);
 
+  // Fails only for SIGKILL and SIGSTOP (EINVAL), whose dispositions cannot be changed anyway.
   struct sigaction defaultAction {};
   defaultAction.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &defaultAction, nullptr);
   sigset_t empty;
   sigemptyset(&empty);
-  ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+  if (::sigprocmask(SIG_SETMASK, &empty, nullptr) != 0) reportAndExit(plan.errorPipe, kStageSignalMask);
 
   if (::chdir(plan.cwd) != 0) reportAndExit(plan.errorPipe, kStageChdir);
   ::execve(plan.path, plan.argv, plan.envp);
@@ -234,6 +203,14 @@ SystemError describeFailure(const ChildFailure& failure, const SpawnSpec& spec,
   switch (failure.stage) {
     case kStageChdir:
       return {failure.err, "chdir", spec.cwd, ""};
+    case kStageSetsid:
+      return {failure.err, "setsid", "", ""};
+    case kStageControllingTerminal:
+      return {failure.err, "ioctl(TIOCSCTTY)", "", ""};
+    case kStageStdio:
+      return {failure.err, "dup2", "", ""};
+    case kStageSignalMask:
+      return {failure.err, "sigprocmask", "", ""};
     case kStageSetGroups:
       return {failure.err, "setgroups", "", ""};
     case kStageSetGid:
@@ -266,7 +243,7 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
   SpawnedChild child;
   child.master = openMaster();
   UniqueFd slave = openSlave(child.master.get(), &child.ptsName);
-  configureTerminal(slave.get(), spec);
+  configureTerminal(slave.get(), spec.cols, spec.rows);
 
   int pipeFds[2];
   if (::pipe2(pipeFds, O_CLOEXEC) != 0) fail(errno, "pipe2");

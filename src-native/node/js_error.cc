@@ -1,4 +1,4 @@
-#include "system_error.h"
+#include "js_error.h"
 
 #include <uv.h>
 
@@ -15,12 +15,7 @@ std::string errnoCode(int err) {
 
 Napi::Error toJsError(Napi::Env env, const SystemError& error) {
   const std::string code = errnoCode(error.err);
-  std::string message = error.context.empty() ? "" : error.context + ": ";
-  message += error.syscall;
-  if (!error.path.empty()) message += " '" + error.path + "'";
-  message += " failed: " + std::string(std::strerror(error.err)) + " (" + code + ")";
-
-  Napi::Error jsError = Napi::Error::New(env, message);
+  Napi::Error jsError = Napi::Error::New(env, describe(error) + " (" + code + ")");
   Napi::Object object = jsError.Value();
   object.Set("code", code);
   object.Set("errno", -error.err);

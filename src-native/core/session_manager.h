@@ -1,6 +1,8 @@
 // The global session map and the one native I/O thread that serves every session of every
-// Node environment in the process. JavaScript-thread operations live in session_manager.cc,
-// the I/O thread's side in io_loop.cc.
+// environment in the process. Platform-neutral: readiness, exit watching and process names
+// come from the backend (backend.h), terminal ioctls from posix/pty.h. What the JavaScript
+// thread calls lives in session_manager.cc, the I/O thread in io_loop.cc, and the session's
+// phase changes (exit policy) in session_exit.cc.
 #pragma once
 
 #include <sys/types.h>
@@ -14,10 +16,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "env_state.h"
-#include "poller.h"
+#include "../posix/spawn.h"
+#include "backend.h"
+#include "environment.h"
 #include "session.h"
-#include "spawn.h"
 
 namespace native_pty {
 
@@ -49,27 +51,28 @@ class SessionManager {
   // when the process exits without environment cleanup.
   static SessionManager& instance();
 
-  void attachEnv(EnvState* env);
+  void attachEnv(Environment* env);
   // Closes the environment's masters (children get SIGHUP) and forgets it; stops and joins the
   // I/O thread when it was the last environment.
-  void detachEnv(EnvState* env);
+  void detachEnv(Environment* env);
 
   // JavaScript-thread operations on the caller's own sessions. Unknown ids are ignored.
-  uint32_t add(EnvState* env, SpawnedChild child, bool wake);
-  size_t write(EnvState* env, uint32_t id, const char* data, size_t length);
+  // add() throws SystemError when the session cannot be served (the child is then killed).
+  uint32_t add(Environment* env, SpawnedChild child, bool wakeOnOutput);
+  size_t write(Environment* env, uint32_t id, const char* data, size_t length);
   // Drains ready sessions in the order their news arrived, until maxBytes have been taken.
-  std::vector<Drained> drainReady(EnvState* env, size_t maxBytes);
-  bool drainOne(EnvState* env, uint32_t id, std::vector<char>* out);
-  void resize(EnvState* env, uint32_t id, unsigned short cols, unsigned short rows,
+  std::vector<Drained> drainReady(Environment* env, size_t maxBytes);
+  bool drainOne(Environment* env, uint32_t id, std::vector<char>* out);
+  void resize(Environment* env, uint32_t id, unsigned short cols, unsigned short rows,
               unsigned short xpixel, unsigned short ypixel);
-  void kill(EnvState* env, uint32_t id, int signal, KillTarget target);
-  void setPaused(EnvState* env, uint32_t id, bool paused);
+  void kill(Environment* env, uint32_t id, int signal, KillTarget target);
+  void setPaused(Environment* env, uint32_t id, bool paused);
   // The JavaScript poller stops its timer: the next news of any session wakes it instead.
   // False (and not parked) when news is already waiting.
-  bool park(EnvState* env);
-  // The terminal's foreground process group, or -1.
-  pid_t foregroundGroup(EnvState* env, uint32_t id);
-  void close(EnvState* env, uint32_t id);
+  bool park(Environment* env);
+  // The name of the terminal's foreground process, or "".
+  std::string foregroundProcess(Environment* env, uint32_t id);
+  void close(Environment* env, uint32_t id);
 
   // Registered with atexit: stops the I/O thread before static destructors run.
   void stopAtExit();
@@ -77,7 +80,7 @@ class SessionManager {
  private:
   SessionManager() = default;
 
-  Session* find(EnvState* env, uint32_t id);
+  Session* find(Environment* env, uint32_t id);
   void ensureThreadLocked();
   std::thread stopThreadLocked();
 
@@ -89,31 +92,37 @@ class SessionManager {
                   bool pastHighWaterMark = false);
   void flushInput(Session& s);
   void updateInterest(Session& s);
-  void tryReap(Session& s);
-  void startGrace(Session& s);
-  void finish(Session& s);
   enum WakeUrgency { kNoWake, kWakeSoon, kWakeNow };
   void markReady(Session& s, WakeUrgency wake);
+  int nextTimeoutMs(int64_t now) const;
+  void runTimers(std::unique_lock<std::mutex>& lock, int64_t now);
+
+  // session_exit.cc: the exit policy, the only place a session's phase changes.
+  void tryReap(Session& s);
+  void endOutput(Session& s);
+  void startGrace(Session& s);
+  void finish(Session& s);
   void closeMaster(Session& s);
   // Masters are closed only by the I/O thread (which reads them without holding the mutex):
   // other threads queue the request here and notify it.
   void requestClose(Session& s);
   void processCloseRequests();
-  int nextTimeoutMs(int64_t now) const;
-  void runTimers(std::unique_lock<std::mutex>& lock, int64_t now);
   void sweepOrphans();
+  // Files the session under the timers it needs (a polled exit, a grace deadline), from its
+  // state: the sets below are derived here and nowhere else.
+  void refreshTimers(Session& s);
+  void forget(uint32_t id);
 
   std::mutex mutex_;
   std::unordered_map<uint32_t, std::unique_ptr<Session>> sessions_;
-  std::unordered_set<EnvState*> envs_;
+  std::unordered_set<Environment*> envs_;
   Poller poller_;
   std::thread thread_;
   uint64_t generation_ = 0;  // the running I/O thread's; bumped to stop it
   uint32_t nextId_ = 1;
-  size_t sessionsWithoutPidfd_ = 0;  // unreaped ones: their exits are polled
-  size_t sessionsInGrace_ = 0;       // reaped, waiting for the pts to close
-  size_t orphans_ = 0;               // their environment is gone; reaped, then dropped
-  std::vector<char> scratch_;  // the I/O thread's read buffer
+  std::unordered_set<uint32_t> timed_;    // exitPolled() or inGrace()
+  std::unordered_set<uint32_t> orphans_;  // their environment is gone; reaped, then erased
+  std::vector<char> scratch_;             // the I/O thread's read buffer
   std::vector<uint32_t> closeRequests_;
 };
 

@@ -1,18 +1,16 @@
 // The Node-API surface: argument checking, conversion, and the environment cleanup hook.
 // The contract is documented in src/native.ts.
+#include <dlfcn.h>
 #include <napi.h>
 #include <signal.h>
 
 #include <cstdint>
-#include <fcntl.h>
-#include <unistd.h>
 #include <string>
 
+#include "../core/session_manager.h"
 #include "arguments.h"
-#include "env_state.h"
-#include "session_manager.h"
-#include "system_error.h"
-#include "unique_fd.h"
+#include "js_error.h"
+#include "node_environment.h"
 
 namespace native_pty {
 namespace {
@@ -21,7 +19,7 @@ constexpr int64_t kMaxSessionId = 0xffffffffLL;
 constexpr int64_t kMaxSignal = NSIG - 1;
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 
-EnvState* envOf(const Napi::CallbackInfo& info) { return static_cast<EnvState*>(info.Data()); }
+NodeEnvironment* envOf(const Napi::CallbackInfo& info) { return static_cast<NodeEnvironment*>(info.Data()); }
 SessionManager& manager() { return SessionManager::instance(); }
 
 uint32_t sessionIdArg(const Napi::CallbackInfo& info) {
@@ -53,16 +51,18 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Value requestValue = argumentAt(info, 0, "request");
   const SpawnSpec spec = spawnSpecArg(requestValue);
   const bool wake = booleanArg(requestValue.As<Napi::Object>().Get("wake"), "wake");
-  SpawnedChild child;
+  pid_t pid;
+  std::string ptsName;
+  uint32_t id;
   try {
-    child = spawnInPty(spec);
+    SpawnedChild child = spawnInPty(spec);
+    pid = child.pid;
+    ptsName = child.ptsName;
+    id = manager().add(envOf(info), std::move(child), wake);
   } catch (SystemError& error) {
     error.context = "spawn " + spec.file;
     throw toJsError(env, error);
   }
-  const pid_t pid = child.pid;
-  const std::string ptsName = child.ptsName;
-  const uint32_t id = manager().add(envOf(info), std::move(child), wake);
   Napi::Object result = Napi::Object::New(env);
   result.Set("id", id);
   result.Set("pid", pid);
@@ -141,21 +141,9 @@ void SetPaused(const Napi::CallbackInfo& info) {
   manager().setPaused(envOf(info), id, booleanArg(argumentAt(info, 1, "paused"), "paused"));
 }
 
-// The kernel's name of a process (/proc/PID/comm), or "" when it is gone.
-std::string processName(pid_t pid) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/comm";
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return "";
-  char name[64];
-  const ssize_t n = ::read(fd.get(), name, sizeof name);
-  if (n <= 0) return "";
-  return std::string(name, name[n - 1] == '\n' ? n - 1 : n);
-}
-
 Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
   const uint32_t id = sessionIdArg(info);
-  const pid_t group = manager().foregroundGroup(envOf(info), id);
-  return Napi::String::New(info.Env(), group > 0 ? processName(group) : "");
+  return Napi::String::New(info.Env(), manager().foregroundProcess(envOf(info), id));
 }
 
 void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }
@@ -175,18 +163,35 @@ void SetWakeHandler(const Napi::CallbackInfo& info) {
 }
 
 void cleanupEnvironment(void* data) {
-  auto* state = static_cast<EnvState*>(data);
+  auto* state = static_cast<NodeEnvironment*>(data);
   SessionManager::instance().detachEnv(state);
   state->shutdown();
 }
 
 template <typename Fn>
-void exportFunction(Napi::Env env, Napi::Object exports, const char* name, Fn fn, EnvState* state) {
+void exportFunction(Napi::Env env, Napi::Object exports, const char* name, Fn fn, NodeEnvironment* state) {
   exports.Set(name, Napi::Function::New(env, fn, name, state));
 }
 
+// Node unloads an addon when the last environment that loaded it ends (a worker that was the
+// only user). The session manager and its I/O thread live for the process, and libuv runs the
+// wake handle's close callback after the environment is gone: both are code in this library.
+// Opening ourselves once more with RTLD_NODELETE keeps the library mapped until the process
+// ends. Without it, a worker that used native-pty alone crashed the process as it ended.
+void pinLibrary() {
+  static const bool pinned = [] {
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&pinLibrary), &info) == 0 || info.dli_fname == nullptr) {
+      return false;
+    }
+    return ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* state = new EnvState(env);
+  pinLibrary();
+  auto* state = new NodeEnvironment(env);
   SessionManager::instance().attachEnv(state);
   NAPI_THROW_IF_FAILED(env, napi_add_env_cleanup_hook(env, cleanupEnvironment, state), exports);
 

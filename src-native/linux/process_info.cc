@@ -1,0 +1,21 @@
+// The Linux backend's view of other processes: /proc.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "../core/backend.h"
+
+namespace native_pty {
+
+std::string processName(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/comm";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "";
+  char name[64];
+  const ssize_t n = ::read(fd.get(), name, sizeof name);
+  if (n <= 0) return "";
+  return std::string(name, name[n - 1] == '\n' ? n - 1 : n);
+}
+
+}  // namespace native_pty
