@@ -8,12 +8,16 @@ import { defineConfig } from 'tsup';
 // other's output and exits, and sessions hang. Measured: 4 sessions, 2 per copy, none exited.
 // Node resolves the named exports through the `0 && (module.exports = {...})` hint esbuild
 // writes for cjs-module-lexer.
-const ESM_WRAPPER = `// One implementation for import and require: see tsup.config.ts.
-export * from './index.cjs';
+const esmWrapper = (entry: string) => `// One implementation for import and require: see tsup.config.ts.
+export * from './${entry}.cjs';
 `;
 
+// `native-pty/activity` and `native-pty/ansi` are pure TypeScript: they never load the addon, so
+// they work on any platform, also where no native build exists.
+const ENTRIES = { index: 'src/index.ts', activity: 'src/activity/index.ts', ansi: 'src/ansi.ts' };
+
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: ENTRIES,
   // package.json has "type": "module": CJS is index.cjs (+ .d.cts), ESM index.js (+ .d.ts). The
   // ESM bundle is built only for its .d.ts; onSuccess replaces its code with the wrapper.
   format: ['esm', 'cjs'],
@@ -24,10 +28,12 @@ export default defineConfig({
   clean: true,
   platform: 'node',
   target: 'node20',
-  // One file keeps the loader's dist/.. package-root computation true.
+  // One file per entry keeps the loader's dist/.. package-root computation true.
   splitting: false,
   async onSuccess() {
-    await writeFile('dist/index.js', ESM_WRAPPER);
-    await rm('dist/index.js.map', { force: true });
+    for (const entry of Object.keys(ENTRIES)) {
+      await writeFile(`dist/${entry}.js`, esmWrapper(entry));
+      await rm(`dist/${entry}.js.map`, { force: true });
+    }
   },
 });

@@ -79,11 +79,53 @@ export function dualReport(dir, env) {
   }
 }
 
-/** Loads the package in a fresh process and returns the load error's message ('' if none). */
+/** Spawns through the package in a fresh process and returns the load error's message. */
 export function loadError(dir, env) {
-  const probe = `try { require('native-pty'); console.log('LOADED') } catch (e) { console.log(e.message) }`;
+  // The addon loads at the first spawn, not at require().
+  const probe = `const { spawn } = require('native-pty');
+try { spawn('/bin/sh', ['-c', 'true']); console.log('LOADED') } catch (e) { console.log(e.message) }`;
   const r = run(process.execPath, ['-e', probe], { cwd: dir, env, timeout: 30_000 });
   return r.out;
+}
+
+// Where no addon can load (another OS, a missing prebuild): the pure subpaths still work, a
+// guarded import of the package leaves the process alive, and spawn() says why it cannot.
+const NO_ADDON = `
+import { stripAnsi } from 'native-pty/ansi';
+import { ActivityDetector, parseStatusLine } from 'native-pty/activity';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let guarded = 'imported';
+try {
+  const pkg = await import('native-pty');
+  pkg.spawn('/bin/sh', ['-c', 'true']);
+  guarded = 'spawned';
+} catch (e) {
+  guarded = e.code;
+}
+const detector = new ActivityDetector();
+detector.feed('working\n');
+detector.dispose();
+console.log(JSON.stringify({
+  stripped: stripAnsi('\x1b[1mbold\x1b[0m'),
+  status: parseStatusLine('\u273b Crafting\u2026 (205s \u00b7 \u2191 6.0k tokens)')?.text ?? null,
+  requiredAnsi: typeof require('native-pty/ansi').stripAnsi,
+  requiredActivity: typeof require('native-pty/activity').parseStatusLine,
+  guarded,
+}));
+`;
+
+/** Runs the no-addon program; returns its exit status and report. */
+export function noAddonReport(dir, env) {
+  fs.writeFileSync(path.join(dir, 'no-addon.mjs'), NO_ADDON);
+  const r = run(process.execPath, ['no-addon.mjs'], { cwd: dir, env, timeout: 30_000 });
+  let report = null;
+  try {
+    report = JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    throw new CheckError(`no-addon consumer printed no report:\n${r.shown}`);
+  }
+  return { status: r.status, report, shown: r.shown };
 }
 
 // Types a user would write, in both module systems. The @ts-expect-error lines fail the check

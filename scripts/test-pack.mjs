@@ -145,6 +145,15 @@ const steps = [
       `missing ${JSON.stringify(absent)} in:\n${message}`);
   }],
 
+  ['without an addon, the pure subpaths work and a guarded import exits 0', () => {
+    const empty = path.join(work, 'empty');
+    const { status, report, shown } = consumer.noAddonReport(denied, { ...bareEnv, NATIVE_PTY_PREBUILD: empty });
+    assert(status === 0, 'the process exits 0 after catching the failed spawn', shown);
+    assert(report.stripped === 'bold' && report.status !== null, 'native-pty/ansi and native-pty/activity work', JSON.stringify(report));
+    assert(report.requiredAnsi === 'function' && report.requiredActivity === 'function', 'and can be required', JSON.stringify(report));
+    assert(report.guarded === 'ERR_NATIVE_PTY_LOAD', 'import succeeds; spawn() throws ERR_NATIVE_PTY_LOAD', JSON.stringify(report));
+  }],
+
   ['the advertised build-from-source command works', () => {
     const pdir = packageDir(denied);
     const noTools = run(npm, ['explore', pkg.name, '--', npm, 'run', 'build:native'], { cwd: denied, env: bareEnv });

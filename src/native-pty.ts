@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { ActivityDetector } from './activity/detector.js';
 import type { ActivityEvent, AgentStatus } from './activity/types.js';
-import { native, NativeKillTarget } from './native.js';
+import { addon, NativeKillTarget } from './native.js';
 import {
   describe,
   expectBoolean,
@@ -71,7 +71,7 @@ export class NativePty extends EventEmitter implements IPty {
     // mark, so a busy child's throughput is not capped at one buffer per poll interval.
     enableWake();
 
-    const result = native.spawn({
+    const result = addon().spawn({
       file: validFile,
       args: validArgs,
       env: o.env,
@@ -120,7 +120,7 @@ export class NativePty extends EventEmitter implements IPty {
   /** Name of the terminal's foreground process (e.g. 'bash', 'vim'); the file once unknown. */
   get process(): string {
     if (this.#exited) return this.#file;
-    return native.foregroundProcess(this.#id) || this.#file;
+    return addon().foregroundProcess(this.#id) || this.#file;
   }
 
   /**
@@ -207,7 +207,7 @@ export class NativePty extends EventEmitter implements IPty {
     }
     try {
       // The native side asks for 'drain' by the same measure, so one always follows a false.
-      if (native.write(this.#id, payload) >= native.inputHighWaterMark) this.#needDrain = true;
+      if (addon().write(this.#id, payload) >= addon().inputHighWaterMark) this.#needDrain = true;
     } catch (err) {
       // write() is fire-and-forget like a stream's; an OS failure is reported the same way.
       process.nextTick(() => this.emit('error', err));
@@ -223,7 +223,7 @@ export class NativePty extends EventEmitter implements IPty {
     const size = validateSize(cols, rows);
     const px = validatePixelSize(pixels);
     if (this.#exited || this.#destroyed) return;
-    native.resize(this.#id, size.cols, size.rows, px.width, px.height);
+    addon().resize(this.#id, size.cols, size.rows, px.width, px.height);
     this.#cols = size.cols;
     this.#rows = size.rows;
   }
@@ -236,7 +236,7 @@ export class NativePty extends EventEmitter implements IPty {
     const num = toSignalNumber(signal);
     const t = validateKillTarget(target);
     if (this.#exited) return;
-    native.kill(this.#id, num, KILL_TARGETS[t]);
+    addon().kill(this.#id, num, KILL_TARGETS[t]);
   }
 
   /**
@@ -246,14 +246,14 @@ export class NativePty extends EventEmitter implements IPty {
   pause(): void {
     if (this.#exited || this.#destroyed || this.#paused) return;
     this.#paused = true;
-    native.setPaused(this.#id, true);
+    addon().setPaused(this.#id, true);
   }
 
   /** Delivers everything held since pause(), promptly, and resumes normal delivery. */
   resume(): void {
     if (this.#exited || this.#destroyed || !this.#paused) return;
     this.#paused = false;
-    native.setPaused(this.#id, false);
+    addon().setPaused(this.#id, false);
     kick();
   }
 
@@ -270,9 +270,9 @@ export class NativePty extends EventEmitter implements IPty {
     // A paused session is skipped by readAll(), so its exit would never be reported.
     if (this.#paused) {
       this.#paused = false;
-      native.setPaused(this.#id, false);
+      addon().setPaused(this.#id, false);
     }
-    native.close(this.#id);
+    addon().close(this.#id);
     kick();
   }
 

@@ -1,5 +1,5 @@
 /**
- * The contract between the TypeScript layer and the C++ addon (src-native/), and the loader.
+ * The contract between the TypeScript layer and the C++ addon (src-native/), and its lazy load.
  *
  * The addon keeps one session per pty master in a global map, fed by one native I/O thread.
  * Every function validates its arguments (TypeError / RangeError, never a crash) and ignores
@@ -101,11 +101,26 @@ export interface NativeBinding {
   readonly inputHighWaterMark: number;
 }
 
-/** dist/index.{js,cjs} and src/native.ts both sit one level below the package root. */
+/** dist/*.{js,cjs} and src/native.ts all sit one level below the package root. */
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function loadBinding(): NativeBinding {
-  return loadAddon<NativeBinding>(packageRoot, 'native-pty');
-}
+let binding: NativeBinding | undefined;
+let loadError: unknown;
 
-export const native: NativeBinding = loadBinding();
+/**
+ * The addon, loaded on first use (the first spawn), not at import: `native-pty/activity`,
+ * `native-pty/ansi` and a guarded `import('native-pty')` work where no addon can load, and the
+ * load error reaches the caller of spawn() (code ERR_NATIVE_PTY_LOAD) instead of the importer.
+ * A failed load is not retried: every later call throws the same error.
+ */
+export function addon(): NativeBinding {
+  if (binding !== undefined) return binding;
+  if (loadError !== undefined) throw loadError;
+  try {
+    binding = loadAddon<NativeBinding>(packageRoot, 'native-pty');
+  } catch (err) {
+    loadError = err;
+    throw err;
+  }
+  return binding;
+}

@@ -3,7 +3,7 @@
  * native readAll() per tick, whatever the number of sessions. A timer per session would cost
  * 100 wake-ups per second per session; this costs the same for 1 or 1,000.
  */
-import { BATCH_STRIDE, native } from './native.js';
+import { addon, BATCH_STRIDE } from './native.js';
 
 /** What the poller needs from a session. */
 export interface PollerSession {
@@ -75,7 +75,7 @@ export function kick(): void {
 /** Wake mode: the native I/O thread calls back when a wake-mode session has news. */
 export function enableWake(): void {
   if (wakeHandlerSet) return;
-  native.setWakeHandler(onWake);
+  addon().setWakeHandler(onWake);
   wakeHandlerSet = true;
 }
 
@@ -84,20 +84,20 @@ function onWake(): void {
   tick();
 }
 
-/** Stops the timer when nothing is waiting; native.park() refuses when news already is. */
+/** Stops the timer when nothing is waiting; addon().park() refuses when news already is. */
 function park(): void {
-  if (parked || timer === null || !wakeHandlerSet || !native.park()) return;
+  if (parked || timer === null || !wakeHandlerSet || !addon().park()) return;
   clearInterval(timer);
   timer = null;
   parked = true;
   // The timer kept the event loop alive for ref'd sessions; now the wake-up handle does.
-  native.setWakeRef(refedCount > 0);
+  addon().setWakeRef(refedCount > 0);
 }
 
 function unpark(): void {
   if (!parked) return;
   parked = false;
-  native.setWakeRef(false);
+  addon().setWakeRef(false);
   updateTimer();
 }
 
@@ -116,12 +116,12 @@ function updateTimer(): void {
     timer = null;
     if (parked) {
       parked = false;
-      native.setWakeRef(false);
+      addon().setWakeRef(false);
     }
     return;
   }
   if (parked) {
-    native.setWakeRef(refedCount > 0);
+    addon().setWakeRef(refedCount > 0);
     return;
   }
   let interval = Infinity;
@@ -163,7 +163,7 @@ export function tick(): void {
   try {
     do {
       tickAgain = false;
-      const batch = native.readAll(TICK_BUDGET_BYTES);
+      const batch = addon().readAll(TICK_BUDGET_BYTES);
       quiet = batch.length === 0;
       let drainedBytes = 0;
       for (let i = 0; i + BATCH_STRIDE <= batch.length; i += BATCH_STRIDE) {

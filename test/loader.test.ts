@@ -38,7 +38,8 @@ async function load(prebuildDir: string | undefined, extraEnv: Record<string, st
   const script = `
     const report = (o) => { console.log(JSON.stringify(o)); };
     try {
-      const { native } = await import(${JSON.stringify(nativeTs)});
+      const { addon } = await import(${JSON.stringify(nativeTs)});
+      const native = addon();
       const objects = process.report.getReport().sharedObjects.filter((f) => f.endsWith('.node'));
       const { id } = native.spawn({ file: '/bin/sh', args: ['-c', 'echo loader-$((40+2))'],
         env: ['PATH=/usr/bin:/bin'], cwd: '/', cols: 80, rows: 24, uid: -1, gid: -1, wake: false });

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
-import { native } from '../src/native.js';
+import { addon } from '../src/native.js';
+
+const native = addon();
 
 const TOO_MANY = (1 << 20) + 1;
 

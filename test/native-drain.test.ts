@@ -4,7 +4,9 @@
  * sessions it did not reach first in line for the next call.
  */
 import { describe, expect, it } from 'vitest';
-import { BATCH_STRIDE, native, type DrainBatch } from '../src/native.js';
+import { BATCH_STRIDE, addon, type DrainBatch } from '../src/native.js';
+
+const native = addon();
 
 function spawnPrinting(bytes: number): number {
   return native.spawn({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
-import { native } from '../src/native.js';
+import { addon } from '../src/native.js';
 import {
   collect,
   firstStalledRoundTrip,
@@ -19,6 +19,8 @@ import {
   waitForExit,
   waitForOutput,
 } from './fixtures/pty/harness.js';
+
+const native = addon();
 
 const HWM = native.highWaterMark;
 let dir: string;

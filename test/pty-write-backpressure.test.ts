@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NativePty, type NativePtyOptions } from '../src/index.js';
-import { native } from '../src/native.js';
+import { addon } from '../src/native.js';
 import { busyWait, collect, sleep, waitForExit, waitForOutput } from './fixtures/pty/harness.js';
+
+const native = addon();
 
 const HWM = native.inputHighWaterMark;
 const PIECE = 64 * 1024;

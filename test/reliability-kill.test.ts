@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
-import { native } from '../src/native.js';
+import { addon } from '../src/native.js';
 import { eventually, readProc, sleep } from './fixtures/reliability/procs.js';
 import { outputMatches, seqBytes, seqOutput, seqPrefixLines, track } from './fixtures/reliability/sessions.js';
+
+const native = addon();
 
 const SIGKILL = constants.signals.SIGKILL;
 

@@ -6,7 +6,9 @@
  * or proxy passes through unchanged.
  */
 import { NativePty, spawn } from '../../src/index.js';
-import { native } from '../../src/native.js';
+import { addon } from '../../src/native.js';
+
+const native = addon();
 
 export type Expected = 'TypeError' | 'RangeError' | 'Sentinel' | { code: string };
 

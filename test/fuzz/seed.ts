@@ -12,10 +12,12 @@
  */
 import { constants, tmpdir } from 'node:os';
 import { NativePty } from '../../src/index.js';
-import { native } from '../../src/native.js';
+import { addon } from '../../src/native.js';
 import type { KillTarget, NativePtyOptions } from '../../src/types.js';
 import { CASES, matches, UNKNOWN_ID_CALLS, UNKNOWN_IDS } from './invalid-args.js';
 import { Rng } from './rng.js';
+
+const native = addon();
 
 // FUZZ_SKIP=<regexp>: leave out the invalid-argument cases whose names match, to look past a
 // known crash for others. Reported in the summary; never set in CI.
