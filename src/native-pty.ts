@@ -19,7 +19,7 @@ import {
   validateSize,
   validateWriteData,
 } from './options.js';
-import { addSession, enableWake, kick, refChanged, rethrowLater } from './poller.js';
+import { addSession, enableDelivery, refChanged, rethrowLater } from './delivery.js';
 import { toSignalNumber } from './signals.js';
 import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions } from './types.js';
 
@@ -34,7 +34,10 @@ export class NativePty extends EventEmitter implements IPty {
   readonly pid: number;
   /** Path of the slave side, e.g. '/dev/pts/3'. */
   readonly ptsName: string;
-  /** How often the shared poller drains this session, in ms. */
+  /**
+   * The longest this session's output waits to be batched while it is busy, in ms. Output
+   * after a quiet spell, the echo of typed input, a full buffer and the exit come at once.
+   */
   readonly pollInterval: number;
 
   readonly #id: number;
@@ -67,9 +70,7 @@ export class NativePty extends EventEmitter implements IPty {
     const validFile = validateFile(file);
     const validArgs = validateArgs(args);
     const o = normalizeOptions(opts);
-    // Also in poll mode: the I/O thread wakes us when a session's buffer reaches its high-water
-    // mark, so a busy child's throughput is not capped at one buffer per poll interval.
-    enableWake();
+    enableDelivery();
 
     const result = addon().spawn({
       file: validFile,
@@ -80,7 +81,9 @@ export class NativePty extends EventEmitter implements IPty {
       rows: o.rows,
       uid: o.uid,
       gid: o.gid,
-      wake: o.delivery === 'wake',
+      // Wake mode batches what arrives within a millisecond: one JavaScript turn per read of a
+      // busy child would cost more than the latency it saves.
+      gapMs: o.delivery === 'wake' ? 1 : Math.round(o.pollInterval),
     });
 
     this.#id = result.id;
@@ -98,10 +101,9 @@ export class NativePty extends EventEmitter implements IPty {
     this.#rows = o.rows;
     this.#flowControl = o.flowControl;
 
-    // A separate object, so the poller's view of the session stays off the public surface.
+    // A separate object, so the delivery path's view of the session stays off the public surface.
     const self = this;
     addSession(this.#id, {
-      pollInterval: o.pollInterval,
       get isRefed() {
         return self.#refed;
       },
@@ -253,8 +255,8 @@ export class NativePty extends EventEmitter implements IPty {
   resume(): void {
     if (this.#exited || this.#destroyed || !this.#paused) return;
     this.#paused = false;
+    // The native side wakes us at once for what was held.
     addon().setPaused(this.#id, false);
-    kick();
   }
 
   /** node-pty's clear() only does something on Windows. */
@@ -273,7 +275,6 @@ export class NativePty extends EventEmitter implements IPty {
       addon().setPaused(this.#id, false);
     }
     addon().close(this.#id);
-    kick();
   }
 
   /** Lets this session keep the event loop alive (the default), as ChildProcess.ref(). */
@@ -296,7 +297,7 @@ export class NativePty extends EventEmitter implements IPty {
 
   #deliver(data: Buffer | null, exitCode: number, signal: number, inputDrained: boolean): void {
     // Each emission is isolated: a throwing listener must neither lose the exit that follows
-    // in the same batch entry nor stop the poller from serving other sessions.
+    // in the same batch entry nor stop the drain from serving other sessions.
     if (data !== null && data.length > 0) {
       try {
         this.#emitData(data);

@@ -24,8 +24,11 @@ export interface SpawnRequest {
   uid: number;
   /** -1 keeps the parent's. */
   gid: number;
-  /** Wake the JavaScript side when output arrives after a quiet spell (delivery: 'wake'). */
-  wake: boolean;
+  /**
+   * The longest output waits while the session is busy, in ms (0 to maxGapMs): news within
+   * this gap of the last wake waits for the gap to end; after a quiet spell it comes at once.
+   */
+  gapMs: number;
 }
 
 export interface SpawnResult {
@@ -78,20 +81,16 @@ export interface NativeBinding {
   /** Closes the master now (the child gets SIGHUP). The exit is still reported by readAll(). */
   close(id: number): void;
   /**
-   * Called on the JavaScript thread when a wake-mode session has news, when any session's
-   * buffer reaches the high-water mark (so throughput never waits for a poll), and on any news
-   * while the poller is parked. One handler per Node environment (main thread or worker); the
-   * handle keeps the event loop alive only as setWakeRef() says.
+   * The only way news reaches JavaScript: called on the JavaScript thread when sessions have
+   * news, at most once per session gap while output flows, at once for the echo of typed
+   * input, a full buffer, an exit, a resume, or output left over by readAll()'s byte budget.
+   * One handler per Node environment (main thread or worker); set it before the first spawn.
    */
   setWakeHandler(handler: () => void): void;
-  /**
-   * The poller stops its timer while no session has news: from now on the next output or exit
-   * of any session wakes it through the wake handler. Returns false, and does not park, when
-   * news is already waiting.
-   */
-  park(): boolean;
-  /** Whether the wake-up handle keeps the event loop alive (while parked with ref'd sessions). */
+  /** Whether the wake-up handle keeps the event loop alive (while a ref'd session lives). */
   setWakeRef(ref: boolean): void;
+  /** The largest gapMs spawn() takes (setTimeout's largest delay). */
+  readonly maxGapMs: number;
   /** The read buffer's high-water mark in bytes, per session. */
   readonly highWaterMark: number;
   /**

@@ -18,15 +18,15 @@ export interface IExitEvent {
   signal?: number;
 }
 
-/** How the JavaScript side learns that output is waiting. */
+/**
+ * How long a busy session's output may wait to be batched. In both modes the native I/O thread
+ * wakes JavaScript at once for output after a quiet spell, the echo of typed input, a full
+ * buffer and the exit; they differ only while output keeps flowing.
+ */
 export type DeliveryMode =
-  /** The shared poller drains every `pollInterval` ms. Lowest CPU; latency up to one interval. */
+  /** Batches a busy session's output for up to `pollInterval` ms. Lowest CPU. */
   | 'poll'
-  /**
-   * The native I/O thread wakes the JavaScript side as soon as output arrives after a quiet
-   * spell; bursts are still drained in batches. Echo latency of an event-driven library, for
-   * interactive terminals.
-   */
+  /** Batches for 1 ms at most, whatever `pollInterval` says: for interactive terminals. */
   | 'wake';
 
 /** Who a signal is sent to. */
@@ -57,7 +57,10 @@ export interface NativePtyOptions {
   uid?: number;
   /** Group id for the child (needs privileges). */
   gid?: number;
-  /** How often the shared poller drains, in ms. Default 10. */
+  /**
+   * In 'poll' delivery, the longest a busy session's output waits to be batched, in ms (it is
+   * never a fixed tick: an idle session costs nothing). Default 10.
+   */
   pollInterval?: number;
   /** 'poll' (default) or 'wake'. */
   delivery?: DeliveryMode;

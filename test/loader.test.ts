@@ -42,7 +42,7 @@ async function load(prebuildDir: string | undefined, extraEnv: Record<string, st
       const native = addon();
       const objects = process.report.getReport().sharedObjects.filter((f) => f.endsWith('.node'));
       const { id } = native.spawn({ file: '/bin/sh', args: ['-c', 'echo loader-$((40+2))'],
-        env: ['PATH=/usr/bin:/bin'], cwd: '/', cols: 80, rows: 24, uid: -1, gid: -1, wake: false });
+        env: ['PATH=/usr/bin:/bin'], cwd: '/', cols: 80, rows: 24, uid: -1, gid: -1, gapMs: 10 });
       let echoed = '';
       for (let i = 0; i < 500 && !echoed.includes('loader-42'); i++) {
         const chunk = native.read(id);

@@ -18,7 +18,7 @@ describe('argument lists beyond execve', () => {
 
   it('are a RangeError from the native binding, for args and env alike', () => {
     const many = new Array<string>(TOO_MANY).fill('x');
-    const request = { file: 'true', args: [], env: [], cwd: '/', cols: 80, rows: 24, uid: -1, gid: -1, wake: false };
+    const request = { file: 'true', args: [], env: [], cwd: '/', cols: 80, rows: 24, uid: -1, gid: -1, gapMs: 10 };
     expect(() => native.spawn({ ...request, args: many })).toThrow(RangeError);
     expect(() => native.spawn({ ...request, env: many.map(() => 'A=b') })).toThrow(RangeError);
   });

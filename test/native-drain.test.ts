@@ -18,7 +18,7 @@ function spawnPrinting(bytes: number): number {
     rows: 24,
     uid: -1,
     gid: -1,
-    wake: false,
+    gapMs: 10,
   }).id;
 }
 

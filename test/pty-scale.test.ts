@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../src/index.js';
-import { pollerState } from '../src/poller.js';
+import { deliveryState } from '../src/delivery.js';
 import { collect, fdCount, run, until, waitForOutput } from './fixtures/pty/harness.js';
 
 describe('100 concurrent sessions', () => {
@@ -37,10 +37,10 @@ describe('100 concurrent sessions', () => {
 });
 
 describe('500 spawns in a row', () => {
-  it('leave the fd count of the process at its baseline, and no timer', async () => {
+  it('leave the fd count of the process at its baseline, and nothing holding the event loop', async () => {
     // The first session starts the native I/O thread and its epoll fd; that is not a leak.
     await run('true');
-    await until(() => !pollerState().timerActive, 5_000, 'the poller to stop');
+    await until(() => !deliveryState().refed, 5_000, "delivery to let go of the event loop");
     const baseline = fdCount();
     const total = 500;
     const batch = 25;
@@ -55,6 +55,6 @@ describe('500 spawns in a row', () => {
     // A bound that only catches a leak: masters and pidfds are closed when exit is reported.
     await until(() => fdCount() <= baseline, 5_000, `fd count back to ${baseline} (now ${fdCount()})`);
     expect(fdCount()).toBe(baseline);
-    expect(pollerState()).toMatchObject({ sessions: 0, timerActive: false });
+    expect(deliveryState()).toMatchObject({ sessions: 0, refed: false });
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePty, spawn } from '../src/index.js';
-import { pollerState } from '../src/poller.js';
+import { deliveryState } from '../src/delivery.js';
 import { fdCount, run } from './fixtures/pty/harness.js';
 
 let dir: string;
@@ -100,6 +100,6 @@ describe('programs that cannot start', () => {
       spawnError(() => new NativePty('sh', [], { cwd: '/nonexistent' }));
     }
     expect(fdCount()).toBe(before);
-    expect(pollerState()).toMatchObject({ sessions: 0, timerActive: false });
+    expect(deliveryState()).toMatchObject({ sessions: 0, refed: false });
   });
 });

@@ -19,10 +19,10 @@ describe('invalid arguments', () => {
     expect(r.signal).toBeNull();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const { results, sessions, timer } = JSON.parse(r.stdout) as {
+    const { results, sessions, refed } = JSON.parse(r.stdout) as {
       results: CaseResult[];
       sessions: number;
-      timer: boolean;
+      refed: boolean;
     };
     expect(results.length).toBeGreaterThan(100);
     const wrong = results.filter((c) => c.got !== c.expected);
@@ -30,7 +30,7 @@ describe('invalid arguments', () => {
     // Messages name what was wrong, so a user can act on them.
     for (const c of results) expect(c.message.length).toBeGreaterThan(10);
     expect(sessions).toBe(0);
-    expect(timer).toBe(false);
+    expect(refed).toBe(false);
   });
 
   // Constructor, resize, write and kill, left uncaught: the process must die of the JS error.

@@ -2,19 +2,20 @@
 
 namespace native_pty {
 
-void Environment::requestWake(int64_t nowMs, bool urgent) {
+void Environment::requestWake(int64_t nowMs, int64_t gapMs) {
   if (!canWake()) return;
-  if (!urgent && lastWakeMs_ >= 0 && nowMs - lastWakeMs_ < kWakeGapMs) {
-    wakeDeferred_ = true;
+  if (gapMs > 0 && lastWakeMs_ >= 0 && nowMs - lastWakeMs_ < gapMs) {
+    const int64_t at = lastWakeMs_ + gapMs;
+    if (deferredAt_ < 0 || at < deferredAt_) deferredAt_ = at;
     return;
   }
-  wakeDeferred_ = false;
+  deferredAt_ = -1;
   lastWakeMs_ = nowMs;
   wake();
 }
 
 void Environment::fireDeferredWake(int64_t nowMs) {
-  if (wakeDeferred_ && nowMs >= lastWakeMs_ + kWakeGapMs) requestWake(nowMs, true);
+  if (deferredAt_ >= 0 && nowMs >= deferredAt_) requestWake(nowMs, 0);
 }
 
 }  // namespace native_pty

@@ -14,22 +14,21 @@ class Environment {
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
 
-  // Any thread, with SessionManager's mutex held. Wakes at once after a quiet spell; within
-  // kWakeGapMs of the last wake it only marks a wake as due, so a burst of small reads costs
-  // one JavaScript turn per gap, not one each. `urgent` (a full buffer) skips the gap.
-  void requestWake(int64_t nowMs, bool urgent);
+  // The one way news reaches JavaScript. Any thread, with SessionManager's mutex held.
+  // Wakes at once when the last wake is at least `gapMs` ago (so the first output after a
+  // quiet spell is never delayed); otherwise the wake is deferred to lastWake + gapMs, so a
+  // busy session costs one JavaScript turn per gap, not one per read. A gap of 0 wakes now.
+  // Each wake drains every ready session, so a wake at once also serves deferred news.
+  void requestWake(int64_t nowMs, int64_t gapMs);
   // When a deferred wake is due (-1: none).
-  int64_t deferredWakeAt() const { return wakeDeferred_ ? lastWakeMs_ + kWakeGapMs : -1; }
+  int64_t deferredWakeAt() const { return deferredAt_; }
   // Fires a deferred wake if its time has come.
   void fireDeferredWake(int64_t nowMs);
 
-  static constexpr int64_t kWakeGapMs = 1;
-
   // Sessions with output, an exit or drained input to report, in the order their news came.
-  // Guarded by SessionManager's mutex.
+  // A session is on it only while a wake is on its way (sent or deferred). Guarded by
+  // SessionManager's mutex.
   std::vector<uint32_t> ready;
-  // JavaScript stopped its timer: the next news must wake it. Guarded likewise.
-  bool parked = false;
 
  protected:
   ~Environment() = default;
@@ -40,7 +39,7 @@ class Environment {
 
  private:
   int64_t lastWakeMs_ = -1;
-  bool wakeDeferred_ = false;
+  int64_t deferredAt_ = -1;
 };
 
 }  // namespace native_pty

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <climits>
 
+#include "clock.h"
 #include "session_manager.h"
 
 namespace native_pty {
@@ -17,11 +17,6 @@ namespace {
 constexpr size_t kReadBudgetPerEvent = 1024 * 1024;
 // How often exits are polled for children without an exit watch (Linux before 5.3).
 constexpr int kPolledExitMs = 20;
-
-int64_t nowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 uint32_t idOf(uint64_t token) { return static_cast<uint32_t>(token / 2); }
 bool isExitToken(uint64_t token) { return token % 2 == 1; }
@@ -95,23 +90,13 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
     ended = true;
     break;
   }
-  if (total > 0) {
-    // Wake the JavaScript side for new output in wake mode, and in any mode when the buffer
-    // is full, so that throughput does not wait for the next poll.
-    WakeUrgency wake = kNoWake;
-    if (s.output.size() >= kHighWaterMark) {
-      wake = kWakeNow;
-    } else if (s.wakeOnOutput && !s.paused && (!s.onReadyList || s.echoAwaited)) {
-      // A queued session has a drain on its way, and that drain takes this output too.
-      // Whether the buffer was empty when the read began says nothing: JavaScript may have
-      // drained it while the mutex was released, and then only a new wake delivers what was
-      // just read. A paused session is queued again, with a drain, when it resumes.
-      // The echo of typed input is what a person waits for; other output may wait the gap.
-      wake = s.echoAwaited ? kWakeNow : kWakeSoon;
-    }
-    s.echoAwaited = false;
-    markReady(s, wake);
+  // A paused session is queued again, with a wake, when it resumes. The echo of typed input
+  // is what a person waits for, and a full buffer stops the child: neither waits for the gap.
+  if (total > 0 && !s.paused) {
+    const bool now = s.echoAwaited || s.output.size() >= kHighWaterMark;
+    markReady(s, now ? kWakeNow : kWakeAfterGap);
   }
+  if (total > 0) s.echoAwaited = false;
   if (ended) endOutput(s);
 }
 
@@ -139,7 +124,7 @@ void SessionManager::flushInput(Session& s) {
   if (s.inputDrain == InputDrain::kWanted) {
     // JavaScript was told to hold off: tell it that it may write again.
     s.inputDrain = InputDrain::kReportable;
-    markReady(s, s.wakeOnOutput ? kWakeSoon : kNoWake);
+    markReady(s, kWakeAfterGap);
   }
 }
 
@@ -176,17 +161,18 @@ void SessionManager::updateInterest(Session& s) {
   s.registered = wanted;
 }
 
-void SessionManager::markReady(Session& s, WakeUrgency wake) {
+void SessionManager::markReady(Session& s, WakeUrgency urgency) {
   if (s.owner == nullptr) return;
-  if (!s.onReadyList) {
-    s.onReadyList = true;
-    s.owner->ready.push_back(s.id);
+  if (s.onReadyList) {
+    // A wake is on its way and its drain takes this news too; only bring it forward. Whether
+    // the buffer was empty before a read says nothing: JavaScript may have drained it while
+    // the mutex was released, and then the session is off the list and wakes again below.
+    if (urgency == kWakeNow) s.owner->requestWake(nowMs(), 0);
+    return;
   }
-  if (s.owner->parked) {
-    s.owner->parked = false;
-    wake = kWakeNow;
-  }
-  if (wake != kNoWake) s.owner->requestWake(nowMs(), wake == kWakeNow);
+  s.onReadyList = true;
+  s.owner->ready.push_back(s.id);
+  s.owner->requestWake(nowMs(), urgency == kWakeNow ? 0 : s.gapMs);
 }
 
 int SessionManager::nextTimeoutMs(int64_t now) const {

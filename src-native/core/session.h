@@ -39,7 +39,9 @@ struct Session {
   // The environment (main thread or worker) that owns it; null once that environment has
   // gone, when the session only waits to be reaped and erased.
   Environment* owner = nullptr;
-  bool wakeOnOutput = false;  // delivery: 'wake'
+  // The longest output waits to be delivered while the session is busy (pollInterval in
+  // JavaScript): news within this gap of the last wake waits for the gap to end.
+  int64_t gapMs = 10;
 
   Phase phase = Phase::kRunning;
   UniqueFd master;

@@ -6,20 +6,11 @@
 #include <sys/wait.h>
 
 #include <cerrno>
-#include <chrono>
 
+#include "clock.h"
 #include "session_manager.h"
 
 namespace native_pty {
-namespace {
-
-int64_t nowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 void SessionManager::tryReap(Session& s) {
   if (s.reaped()) return;
   int status = 0;
@@ -64,7 +55,7 @@ void SessionManager::finish(Session& s) {
   s.phase = Phase::kFinished;
   s.graceDeadlineMs = -1;
   refreshTimers(s);
-  markReady(s, s.wakeOnOutput ? kWakeSoon : kNoWake);
+  markReady(s, kWakeNow);
 }
 
 void SessionManager::requestClose(Session& s) {

@@ -11,6 +11,7 @@
 
 #include "../posix/pty.h"
 #include "../posix/system_error.h"
+#include "clock.h"
 
 namespace native_pty {
 namespace {
@@ -100,11 +101,11 @@ void SessionManager::ensureThreadLocked() {
   thread_ = std::thread([this, generation] { run(generation); });
 }
 
-uint32_t SessionManager::add(Environment* env, SpawnedChild child, bool wakeOnOutput) {
+uint32_t SessionManager::add(Environment* env, SpawnedChild child, int64_t gapMs) {
   auto session = std::make_unique<Session>();
   session->pid = child.pid;
   session->owner = env;
-  session->wakeOnOutput = wakeOnOutput;
+  session->gapMs = gapMs;
   session->master = std::move(child.master);
 
   std::lock_guard<std::mutex> lock(mutex_);
@@ -186,8 +187,12 @@ std::vector<Drained> SessionManager::drainReady(Environment* env, size_t maxByte
     }
     drained.push_back(std::move(item));
   }
-  // Sessions the byte budget did not reach stay queued, first in line for the next drain.
-  env->ready.insert(env->ready.begin(), ready.begin() + next, ready.end());
+  // Sessions the byte budget did not reach stay queued, first in line for the next drain,
+  // which a wake brings on the event loop's next turn, after whatever else it has to do.
+  if (next < ready.size()) {
+    env->ready.insert(env->ready.begin(), ready.begin() + next, ready.end());
+    env->requestWake(nowMs(), 0);
+  }
   return drained;
 }
 
@@ -230,15 +235,8 @@ void SessionManager::setPaused(Environment* env, uint32_t id, bool paused) {
   Session* s = find(env, id);
   if (s == nullptr) return;
   s->paused = paused;
-  if (!paused && (!s->output.empty() || s->finished())) markReady(*s, kNoWake);
-}
-
-bool SessionManager::park(Environment* env) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // Under the mutex, so that news arriving after this check finds the environment parked.
-  if (!env->ready.empty()) return false;
-  env->parked = true;
-  return true;
+  // What was held back flows at once.
+  if (!paused && (!s->output.empty() || s->finished())) markReady(*s, kWakeNow);
 }
 
 std::string SessionManager::foregroundProcess(Environment* env, uint32_t id) {

@@ -58,7 +58,7 @@ class SessionManager {
 
   // JavaScript-thread operations on the caller's own sessions. Unknown ids are ignored.
   // add() throws SystemError when the session cannot be served (the child is then killed).
-  uint32_t add(Environment* env, SpawnedChild child, bool wakeOnOutput);
+  uint32_t add(Environment* env, SpawnedChild child, int64_t gapMs);
   size_t write(Environment* env, uint32_t id, const char* data, size_t length);
   // Drains ready sessions in the order their news arrived, until maxBytes have been taken.
   std::vector<Drained> drainReady(Environment* env, size_t maxBytes);
@@ -67,9 +67,6 @@ class SessionManager {
               unsigned short xpixel, unsigned short ypixel);
   void kill(Environment* env, uint32_t id, int signal, KillTarget target);
   void setPaused(Environment* env, uint32_t id, bool paused);
-  // The JavaScript poller stops its timer: the next news of any session wakes it instead.
-  // False (and not parked) when news is already waiting.
-  bool park(Environment* env);
   // The name of the terminal's foreground process, or "".
   std::string foregroundProcess(Environment* env, uint32_t id);
   void close(Environment* env, uint32_t id);
@@ -92,7 +89,9 @@ class SessionManager {
                   bool pastHighWaterMark = false);
   void flushInput(Session& s);
   void updateInterest(Session& s);
-  enum WakeUrgency { kNoWake, kWakeSoon, kWakeNow };
+  // kWakeNow: the echo of typed input, a full buffer, an exit, a resume. kWakeAfterGap: other
+  // output and drained input, within the session's gap.
+  enum WakeUrgency { kWakeAfterGap, kWakeNow };
   void markReady(Session& s, WakeUrgency wake);
   int nextTimeoutMs(int64_t now) const;
   void runTimers(std::unique_lock<std::mutex>& lock, int64_t now);

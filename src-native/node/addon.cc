@@ -18,6 +18,8 @@ namespace {
 constexpr int64_t kMaxSessionId = 0xffffffffLL;
 constexpr int64_t kMaxSignal = NSIG - 1;
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+// As setTimeout: larger delays are not honoured there, so pollInterval stops at the same.
+constexpr int64_t kMaxGapMs = 0x7fffffffLL;
 
 NodeEnvironment* envOf(const Napi::CallbackInfo& info) { return static_cast<NodeEnvironment*>(info.Data()); }
 SessionManager& manager() { return SessionManager::instance(); }
@@ -50,7 +52,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value requestValue = argumentAt(info, 0, "request");
   const SpawnSpec spec = spawnSpecArg(requestValue);
-  const bool wake = booleanArg(requestValue.As<Napi::Object>().Get("wake"), "wake");
+  const int64_t gapMs = integerArg(requestValue.As<Napi::Object>().Get("gapMs"), "gapMs", 0, kMaxGapMs);
   pid_t pid;
   std::string ptsName;
   uint32_t id;
@@ -58,7 +60,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
     SpawnedChild child = spawnInPty(spec);
     pid = child.pid;
     ptsName = child.ptsName;
-    id = manager().add(envOf(info), std::move(child), wake);
+    id = manager().add(envOf(info), std::move(child), gapMs);
   } catch (SystemError& error) {
     error.context = "spawn " + spec.file;
     throw toJsError(env, error);
@@ -148,10 +150,6 @@ Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
 
 void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }
 
-Napi::Value Park(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), manager().park(envOf(info)));
-}
-
 void SetWakeRef(const Napi::CallbackInfo& info) {
   envOf(info)->setWakeRef(booleanArg(argumentAt(info, 0, "ref"), "ref"));
 }
@@ -205,9 +203,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "foregroundProcess", ForegroundProcess, state);
   exportFunction(env, exports, "close", Close, state);
   exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
-  exportFunction(env, exports, "park", Park, state);
   exportFunction(env, exports, "setWakeRef", SetWakeRef, state);
   exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
+  exports.Set("maxGapMs", Napi::Number::New(env, static_cast<double>(kMaxGapMs)));
   exports.Set("inputHighWaterMark", Napi::Number::New(env, SessionManager::kInputHighWaterMark));
   return exports;
 }

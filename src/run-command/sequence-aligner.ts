@@ -1,7 +1,7 @@
 /**
  * Re-cuts a stream of decoded text so that no piece ends inside an escape sequence (or a
  * surrogate pair), and strips escape sequences when asked. A pty hands output over in whatever
- * batches the kernel and the poller made, so a colour code can arrive as '\x1b[3' then '1m';
+ * batches the kernel and the drain made, so a colour code can arrive as '\x1b[3' then '1m';
  * stripping or truncating each batch alone would leave fragments such as '1m' in the output.
  */
 import { stripAnsi, trailingEscapeStart } from '../ansi.js';

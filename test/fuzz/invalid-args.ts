@@ -64,7 +64,7 @@ const request = (over: Record<string, unknown>): Record<string, unknown> => ({
   rows: 24,
   uid: -1,
   gid: -1,
-  wake: false,
+  gapMs: 10,
   ...over,
 });
 
@@ -208,8 +208,10 @@ export const CASES: InvalidCase[] = [
     [{ uid: -2 }, R],
     [{ gid: 2 ** 32 }, R],
     [{ uid: 1.5 }, R],
-    [{ wake: 1 }, T],
-    [{ wake: undefined }, T],
+    [{ gapMs: true }, T],
+    [{ gapMs: -1 }, R],
+    [{ gapMs: 2 ** 31 }, R],
+    [{ gapMs: undefined }, T],
   ].map(([over, e]) => ({
     name: `native.spawn(${JSON.stringify(over, (_k, v) => (Array.isArray(v) && v.length > 10 ? `<sparse ${v.length}>` : v))})`,
     expect: e as Expected,
