@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 
 import { defineConfig } from 'tsup';
 
@@ -28,9 +28,15 @@ export default defineConfig({
   clean: true,
   platform: 'node',
   target: 'node20',
-  // One file per entry keeps the loader's dist/.. package-root computation true.
-  splitting: false,
+  // Shared chunks, so that the subpaths and the main entry hold one copy of the activity and
+  // ANSI code (one ActivityDetector class, and a smaller tarball). Every chunk sits in dist/,
+  // which keeps the loader's dist/.. package-root computation true.
+  splitting: true,
   async onSuccess() {
+    // The ESM build's shared chunks serve only its code, which the wrappers replace.
+    for (const file of await readdir('dist')) {
+      if (/^chunk-.*\.js(\.map)?$/.test(file)) await rm(`dist/${file}`);
+    }
     for (const entry of Object.keys(ENTRIES)) {
       await writeFile(`dist/${entry}.js`, esmWrapper(entry));
       await rm(`dist/${entry}.js.map`, { force: true });

@@ -104,11 +104,11 @@ try {
   guarded = e.code;
 }
 const detector = new ActivityDetector();
-detector.feed('working\n');
+detector.feed('working\\n');
 detector.dispose();
 console.log(JSON.stringify({
-  stripped: stripAnsi('\x1b[1mbold\x1b[0m'),
-  status: parseStatusLine('\u273b Crafting\u2026 (205s \u00b7 \u2191 6.0k tokens)')?.text ?? null,
+  stripped: stripAnsi('\\x1b[1mbold\\x1b[0m'),
+  status: parseStatusLine('\\u273b Crafting\\u2026 (205s \\u00b7 \\u2191 6.0k tokens)')?.text ?? null,
   requiredAnsi: typeof require('native-pty/ansi').stripAnsi,
   requiredActivity: typeof require('native-pty/activity').parseStatusLine,
   guarded,
