@@ -200,26 +200,14 @@ class SignalBlocker {
 
 SystemError describeFailure(const ChildFailure& failure, const SpawnSpec& spec,
                             const std::string& path) {
-  switch (failure.stage) {
-    case kStageChdir:
-      return {failure.err, "chdir", spec.cwd, ""};
-    case kStageSetsid:
-      return {failure.err, "setsid", "", ""};
-    case kStageControllingTerminal:
-      return {failure.err, "ioctl(TIOCSCTTY)", "", ""};
-    case kStageStdio:
-      return {failure.err, "dup2", "", ""};
-    case kStageSignalMask:
-      return {failure.err, "sigprocmask", "", ""};
-    case kStageSetGroups:
-      return {failure.err, "setgroups", "", ""};
-    case kStageSetGid:
-      return {failure.err, "setgid", "", ""};
-    case kStageSetUid:
-      return {failure.err, "setuid", "", ""};
-    default:
-      return {failure.err, "execve", path, ""};
+  // The failed call of each stage, in the order of Stage.
+  static const char* const kCalls[] = {"setsid", "ioctl(TIOCSCTTY)", "dup2",   "sigprocmask",
+                                       "setgroups", "setgid", "setuid", "chdir", "execve"};
+  if (failure.stage == kStageChdir) return {failure.err, "chdir", spec.cwd, ""};
+  if (failure.stage >= kStageSetsid && failure.stage < kStageExec) {
+    return {failure.err, kCalls[failure.stage], "", ""};
   }
+  return {failure.err, "execve", path, ""};
 }
 
 // Reads the child's report. Zero bytes mean the pipe closed at a successful exec.
