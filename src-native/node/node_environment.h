@@ -18,8 +18,8 @@ class NodeEnvironment final : public Environment {
   // JavaScript thread. The handler runs on this environment's thread after a wake; the handle
   // starts unref'd, and keeps the event loop alive only via setWakeRef().
   void setWakeHandler(Napi::Function handler);
-  // JavaScript thread: whether the wake-up handle keeps the event loop alive (it does while
-  // the poller is parked with sessions that should keep Node running).
+  // JavaScript thread: whether the wake-up handle keeps the event loop alive (it does while a
+  // ref'd session lives; nothing else holds the loop for them).
   void setWakeRef(bool ref);
 
   // JavaScript thread, at environment cleanup, after SessionManager forgot this environment
