@@ -17,6 +17,7 @@
  * last rule is what makes `trailingEscapeStart` cheap: an unfinished sequence at the end of a
  * text can only begin at the last ESC/C1 in it.
  */
+import { invalidArgValue, validateInteger, validateString } from './validate.js';
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -109,15 +110,10 @@ export function sequenceEnd(text: string, start: number, limit: number): number 
  * its end, or -1 if the sequence is not complete within `text`.
  */
 export function escapeSequenceEnd(text: string, start: number): number {
-  if (typeof text !== 'string') throw new TypeError('text must be a string');
-  if (typeof start !== 'number' || !Number.isInteger(start)) {
-    throw new TypeError('start must be an integer');
-  }
-  if (start < 0 || start >= text.length) {
-    throw new RangeError(`start ${start} is outside the text (length ${text.length})`);
-  }
+  validateString(text, 'text');
+  validateInteger(start, 'start', 0, text.length - 1);
   if (!isEscapeIntroducer(text.charCodeAt(start))) {
-    throw new RangeError(`text[${start}] is not ESC or a C1 control`);
+    throw invalidArgValue('start', start, 'must be the index of ESC or a C1 control in text', RangeError);
   }
   return sequenceEnd(text, start, text.length);
 }
@@ -134,7 +130,7 @@ function lastIntroducer(text: string, before: number): number {
  * that index should be carried over and prepended to the next chunk.
  */
 export function trailingEscapeStart(text: string): number {
-  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  validateString(text, 'text');
   const n = text.length;
   // Searching for ESC natively first keeps the backward scan short: only C1 controls, which
   // are rare, can sit after it.
@@ -163,7 +159,7 @@ const INTRODUCER = /[\x1b\x80-\x9f]/;
 
 /** Removes every escape sequence from `text`, including an unfinished one at its end. */
 export function stripAnsi(text: string): string {
-  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  validateString(text, 'text');
   const first = text.search(INTRODUCER);
   if (first < 0) return text;
   const n = text.length;

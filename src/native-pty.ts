@@ -9,8 +9,6 @@ import { ActivityDetector } from './activity/detector.js';
 import type { ActivityEvent, AgentStatus } from './activity/types.js';
 import { addon, NativeKillTarget } from './native.js';
 import {
-  describe,
-  expectBoolean,
   normalizeOptions,
   validateArgs,
   validateFile,
@@ -22,6 +20,7 @@ import {
 import { addSession, enableDelivery, refChanged, rethrowLater } from './delivery.js';
 import { toSignalNumber } from './signals.js';
 import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions } from './types.js';
+import { validateBoolean, validateFunction } from './validate.js';
 
 const KILL_TARGETS: Record<KillTarget, NativeKillTarget> = {
   process: NativeKillTarget.Process,
@@ -61,7 +60,8 @@ export class NativePty extends EventEmitter implements IPty {
   #signalCode: number | null = null;
 
   /**
-   * Starts `file` with `args` on a new pseudoterminal. Throws TypeError / RangeError for bad
+   * Starts `file` with `args` on a new pseudoterminal. Throws TypeError / RangeError with
+   * Node's codes (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE) for bad
    * arguments, and the addon's Error (with code, errno, syscall, path) when the pty cannot be
    * made, the program is not found or cannot run, or the cwd does not exist.
    */
@@ -144,7 +144,7 @@ export class NativePty extends EventEmitter implements IPty {
   }
 
   set handleFlowControl(value: boolean) {
-    this.#flowControl.enabled = expectBoolean(value, 'handleFlowControl');
+    this.#flowControl.enabled = validateBoolean(value, 'handleFlowControl');
   }
 
   /** True once 'exit' has been emitted. */
@@ -172,9 +172,7 @@ export class NativePty extends EventEmitter implements IPty {
 
   onExit(listener: (e: IExitEvent) => void): IDisposable {
     // Checked here: the wrapper below is always a function, so on() would accept anything.
-    if (typeof listener !== 'function') {
-      throw new TypeError(`The "listener" argument must be a function, got ${describe(listener)}`);
-    }
+    validateFunction(listener, 'listener');
     const wrapped = (exitCode: number, signal: number | undefined): void => listener({ exitCode, signal });
     this.on('exit', wrapped);
     return { dispose: () => void this.off('exit', wrapped) };

@@ -2,8 +2,9 @@
  * The contract between the TypeScript layer and the C++ addon (src-native/), and its lazy load.
  *
  * The addon keeps one session per pty master in a global map, fed by one native I/O thread.
- * Every function validates its arguments (TypeError / RangeError, never a crash) and ignores
- * ids it no longer knows, so that calls after exit are safe no-ops.
+ * Every function validates its arguments (TypeError / RangeError with Node's codes, as in
+ * src/validate.ts; never a crash) and ignores ids it no longer knows, so that calls after exit
+ * are safe no-ops.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ export interface SpawnRequest {
   /** -1 keeps the parent's. */
   gid: number;
   /**
-   * The longest output waits while the session is busy, in ms (0 to maxGapMs): news within
+   * The longest output waits while the session is busy, in ms (0 to limits.maxGapMs): news within
    * this gap of the last wake waits for the gap to end; after a quiet spell it comes at once.
    */
   gapMs: number;
@@ -89,8 +90,12 @@ export interface NativeBinding {
   setWakeHandler(handler: () => void): void;
   /** Whether the wake-up handle keeps the event loop alive (while a ref'd session lives). */
   setWakeRef(ref: boolean): void;
-  /** The largest gapMs spawn() takes (setTimeout's largest delay). */
-  readonly maxGapMs: number;
+  /**
+   * What spawn() and resize() take at most, checked natively and by src/options.ts alike:
+   * argument and environment entries, a terminal dimension or pixel size, a uid or gid, and
+   * gapMs (setTimeout's largest delay).
+   */
+  readonly limits: Readonly<{ maxArgs: number; maxDimension: number; maxId: number; maxGapMs: number }>;
   /** The read buffer's high-water mark in bytes, per session. */
   readonly highWaterMark: number;
   /**

@@ -7,14 +7,14 @@
  * after a timeout or an abort, so that what the command printed before it was stopped is never
  * lost. It rejects only when the command cannot start (an Error with `code`, as NativePty
  * throws it), when the signal is already aborted at the call (an AbortError, as child_process
- * does), on invalid arguments (TypeError / RangeError), or when onData throws.
+ * does), on invalid arguments (TypeError / RangeError with Node's codes), or when onData throws.
  */
 import { performance } from 'node:perf_hooks';
 
 import { NativePty } from './native-pty.js';
 import { Escalation } from './run-command/escalation.js';
+import { validateArgs, validateFile } from './options.js';
 import {
-  checkFileAndArgs,
   resolveRunOptions,
   type ResolvedRunOptions,
   type RunOptions,
@@ -23,6 +23,7 @@ import {
 import { HeadTailBuffer } from './run-command/output-buffer.js';
 import { SequenceAligner } from './run-command/sequence-aligner.js';
 import { spawnTurn } from './run-command/spawn-turns.js';
+import { invalidArgValue, validateObject, validateString } from './validate.js';
 
 export type { RunOptions, ShellOptions } from './run-command/options.js';
 
@@ -59,13 +60,14 @@ export async function runCommand(
   args: string[] = [],
   options?: RunOptions,
 ): Promise<RunResult> {
-  checkFileAndArgs(file, args);
+  const validFile = validateFile(file);
+  const validArgs = validateArgs(args);
   const opts = resolveRunOptions(options);
   throwIfAborted(opts.signal);
   await spawnTurn();
   // Aborted while waiting for its turn: the command never started, as if aborted at the call.
   throwIfAborted(opts.signal);
-  return run(file, args, opts);
+  return run(validFile, validArgs, opts);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -153,15 +155,10 @@ function run(file: string, args: string[], opts: ResolvedRunOptions): Promise<Ru
 
 /** Runs `commandLine` with `shell -c` on a new pseudoterminal. */
 export async function runShell(commandLine: string, options?: ShellOptions): Promise<RunResult> {
-  if (typeof commandLine !== 'string') {
-    throw new TypeError(`commandLine must be a string, got ${typeof commandLine}`);
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError('options must be an object');
-  }
-  const { shell, ...rest } = options ?? {};
-  if (shell !== undefined && (typeof shell !== 'string' || shell.length === 0)) {
-    throw new TypeError('options.shell must be a non-empty string');
+  validateString(commandLine, 'commandLine');
+  const { shell, ...rest } = (options === undefined ? {} : validateObject(options, 'options')) as ShellOptions;
+  if (shell !== undefined && validateString(shell, 'options.shell') === '') {
+    throw invalidArgValue('options.shell', shell, 'must not be empty');
   }
   return runCommand(shell ?? defaultShell(), ['-c', commandLine], rest);
 }

@@ -3,7 +3,7 @@
  * numbers are right on every OS (SIGUSR1 is 10 on Linux and 30 on macOS).
  */
 import { constants } from 'node:os';
-import { describe } from './options.js';
+import { invalidArgType, invalidArgValue } from './validate.js';
 
 const byName: ReadonlyMap<string, number> = new Map(Object.entries(constants.signals));
 
@@ -16,24 +16,23 @@ const byNumber: ReadonlyMap<number, string> = (() => {
 })();
 
 /**
- * The number of a signal given as a name ('SIGTERM') or a number (15).
- * A wrong type is a TypeError; a name or number this platform does not know is a RangeError.
+ * The number of a signal given as a name ('SIGTERM') or a number (15). A wrong type is a
+ * TypeError; a name or number this platform does not know is a RangeError
+ * (ERR_INVALID_ARG_VALUE both, as Node's own kill() would say ERR_UNKNOWN_SIGNAL).
  */
 export function toSignalNumber(signal: unknown, argName = 'signal'): number {
   if (typeof signal === 'string') {
     const num = byName.get(signal);
     if (num === undefined) {
-      throw new RangeError(`Unknown ${argName}: ${JSON.stringify(signal)} (expected a name such as 'SIGTERM')`);
+      throw invalidArgValue(argName, signal, "is not a signal name of this platform (such as 'SIGTERM')", RangeError);
     }
     return num;
   }
   if (typeof signal === 'number') {
-    if (!byNumber.has(signal)) {
-      throw new RangeError(`Unknown ${argName} number: ${signal}`);
-    }
+    if (!byNumber.has(signal)) throw invalidArgValue(argName, signal, 'is not a signal number of this platform', RangeError);
     return signal;
   }
-  throw new TypeError(`The "${argName}" argument must be a string or a number, got ${describe(signal)}`);
+  throw invalidArgType(argName, 'of type string or number', signal);
 }
 
 /** The conventional name of a signal number, or undefined when the platform does not know it. */

@@ -287,26 +287,30 @@ describe('ActivityDetector: custom detectors', () => {
 });
 
 describe('ActivityDetector: arguments and lifecycle', () => {
+  const TYPE = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
+  const VALUE = { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' };
+  const RANGE = { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' };
   it.each([
-    [{ idleMs: '5' }, TypeError],
-    [{ idleMs: 0 }, RangeError],
-    [{ idleMs: -1 }, RangeError],
-    [{ idleMs: Number.NaN }, RangeError],
-    [{ statusMs: Number.POSITIVE_INFINITY }, RangeError],
-    [{ statusMs: 2 ** 31 }, RangeError],
-    [{ detectors: {} }, TypeError],
-    [{ detectors: [null] }, TypeError],
-    [{ detectors: [{ name: '', parse: () => null }] }, TypeError],
-    [{ detectors: [{ name: 'x' }] }, TypeError],
-  ])('rejects %j', (options, error) => {
-    expect(() => new ActivityDetector(options as never)).toThrow(error);
+    [{ idleMs: '5' }, TYPE, 'options.idleMs'],
+    [{ idleMs: 0 }, RANGE, 'options.idleMs'],
+    [{ idleMs: -1 }, RANGE, 'options.idleMs'],
+    [{ idleMs: Number.NaN }, RANGE, 'options.idleMs'],
+    [{ statusMs: Number.POSITIVE_INFINITY }, RANGE, 'options.statusMs'],
+    [{ statusMs: 2 ** 31 }, RANGE, 'options.statusMs'],
+    [{ detectors: {} }, TYPE, 'options.detectors'],
+    [{ detectors: [null] }, TYPE, 'options.detectors[0]'],
+    [{ detectors: [{ name: '', parse: () => null }] }, VALUE, 'options.detectors[0].name'],
+    [{ detectors: [{ name: 'x' }] }, TYPE, 'options.detectors[0].parse'],
+  ])('rejects %j with %o naming %s', (options, error, argument) => {
+    expect(() => new ActivityDetector(options as never)).toThrow(expect.objectContaining(error));
+    expect(() => new ActivityDetector(options as never)).toThrow(new RegExp(`["']${argument.replace(/[[\].]/g, '\\$&')}["']`));
   });
 
   it('rejects null options and non-string input', () => {
-    expect(() => new ActivityDetector(null as never)).toThrow(TypeError);
+    expect(() => new ActivityDetector(null as never)).toThrow(expect.objectContaining(TYPE));
     const { d } = detector();
-    expect(() => d.feed(Buffer.from('x') as never)).toThrow(TypeError);
-    expect(() => d.feed(undefined as never)).toThrow(TypeError);
+    expect(() => d.feed(Buffer.from('x') as never)).toThrow('"text" argument');
+    expect(() => d.feed(undefined as never)).toThrow(expect.objectContaining(TYPE));
   });
 
   it('exposes its settings with the documented defaults', () => {

@@ -147,8 +147,9 @@ describe('parseStatusLine: no false positives', () => {
     expect(parseStatusLine(line)).toBeNull();
   });
 
-  it('throws TypeError for a non-string', () => {
-    expect(() => parseStatusLine(42 as unknown as string)).toThrow(TypeError);
-    expect(() => parseStatusLine(Buffer.from('✻ A… (1s)') as unknown as string)).toThrow(TypeError);
+  it('throws ERR_INVALID_ARG_TYPE naming "text" for a non-string', () => {
+    const error = expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    expect(() => parseStatusLine(42 as unknown as string)).toThrow(error);
+    expect(() => parseStatusLine(Buffer.from('✻ A… (1s)') as unknown as string)).toThrow('"text" argument');
   });
 });

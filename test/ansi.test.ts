@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeSequenceEnd, stripAnsi, trailingEscapeStart } from '../src/ansi.js';
 
 const ESC = '\x1b';
+const ARG_TYPE = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
 
 describe('stripAnsi', () => {
   it('returns text without escapes unchanged (same string)', () => {
@@ -83,9 +84,9 @@ describe('stripAnsi', () => {
     expect(stripAnsi(line)).toBe('\r✻ Crafting… (205s · ↑ 6.0k tokens · esc to interrupt)');
   });
 
-  it('throws TypeError for a non-string', () => {
-    expect(() => stripAnsi(1 as unknown as string)).toThrow(TypeError);
-    expect(() => stripAnsi(undefined as unknown as string)).toThrow(TypeError);
+  it('throws ERR_INVALID_ARG_TYPE naming "text" for a non-string', () => {
+    expect(() => stripAnsi(1 as unknown as string)).toThrow(expect.objectContaining(ARG_TYPE));
+    expect(() => stripAnsi(undefined as unknown as string)).toThrow('"text" argument');
   });
 
   it('agrees with escapeSequenceEnd over every sequence of a mixed text', () => {
@@ -146,12 +147,16 @@ describe('escapeSequenceEnd', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => escapeSequenceEnd(5 as unknown as string, 0)).toThrow(TypeError);
-    expect(() => escapeSequenceEnd(`${ESC}[m`, 0.5)).toThrow(TypeError);
-    expect(() => escapeSequenceEnd(`${ESC}[m`, '0' as unknown as number)).toThrow(TypeError);
-    expect(() => escapeSequenceEnd(`${ESC}[m`, -1)).toThrow(RangeError);
-    expect(() => escapeSequenceEnd(`${ESC}[m`, 3)).toThrow(RangeError);
-    expect(() => escapeSequenceEnd('abc', 1)).toThrow(RangeError);
+    const outOfRange = expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+    expect(() => escapeSequenceEnd(5 as unknown as string, 0)).toThrow(expect.objectContaining(ARG_TYPE));
+    // As Node's validateInteger: a fraction is out of range, not of the wrong type.
+    expect(() => escapeSequenceEnd(`${ESC}[m`, 0.5)).toThrow(outOfRange);
+    expect(() => escapeSequenceEnd(`${ESC}[m`, '0' as unknown as number)).toThrow(expect.objectContaining(ARG_TYPE));
+    expect(() => escapeSequenceEnd(`${ESC}[m`, -1)).toThrow(outOfRange);
+    expect(() => escapeSequenceEnd(`${ESC}[m`, 3)).toThrow('It must be >= 0 && <= 2');
+    expect(() => escapeSequenceEnd('abc', 1)).toThrow(
+      expect.objectContaining({ name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' }),
+    );
   });
 });
 
@@ -194,7 +199,7 @@ describe('trailingEscapeStart', () => {
     }
   });
 
-  it('throws TypeError for a non-string', () => {
-    expect(() => trailingEscapeStart(null as unknown as string)).toThrow(TypeError);
+  it('throws ERR_INVALID_ARG_TYPE for a non-string', () => {
+    expect(() => trailingEscapeStart(null as unknown as string)).toThrow(expect.objectContaining(ARG_TYPE));
   });
 });

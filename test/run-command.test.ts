@@ -253,34 +253,38 @@ describe('spawn failures', () => {
 });
 
 describe('argument checks', () => {
+  const TYPE = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
+  const VALUE = { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' };
+  const RANGE = { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' };
   it.each([
-    ['file not a string', () => runCommand(42 as unknown as string)],
-    ['empty file', () => runCommand('')],
-    ['args not an array', () => runCommand('true', 'x' as unknown as string[])],
-    ['an arg not a string', () => runCommand('true', [1 as unknown as string])],
-    ['options not an object', () => runCommand('true', [], 'x' as never)],
-    ['timeout not a number', () => runCommand('true', [], { timeout: '5' as never })],
-    ['signal not a signal', () => runCommand('true', [], { signal: {} as never })],
-    ['input of a wrong type', () => runCommand('true', [], { input: 5 as never })],
-    ['stripAnsi not a boolean', () => runCommand('true', [], { stripAnsi: 1 as never })],
-    ['onData not a function', () => runCommand('true', [], { onData: 'x' as never })],
-    ['cwd not a string', () => runCommand('true', [], { cwd: 5 as never })],
-    ['commandLine not a string', () => runShell(5 as never)],
-    ['shell empty', () => runShell('true', { shell: '' })],
-    ['runShell options an array', () => runShell('true', [] as never)],
-  ])('rejects with a TypeError for %s', async (_what, call) => {
-    await expect(call()).rejects.toThrow(TypeError);
-  });
-
-  it.each([
-    ['negative timeout', { timeout: -1 }],
-    ['fractional timeout', { timeout: 1.5 }],
-    ['timeout beyond setTimeout', { timeout: 2 ** 31 }],
-    ['zero maxOutputBytes', { maxOutputBytes: 0 }],
-    ['NaN maxOutputBytes', { maxOutputBytes: Number.NaN }],
-    ['negative killGraceMs', { killGraceMs: -5 }],
-    ['cols of 0', { cols: 0 }],
-  ])('rejects with a RangeError for %s', async (_what, options) => {
-    await expect(runCommand('true', [], options)).rejects.toThrow(RangeError);
+    ['file not a string', TYPE, 'file', () => runCommand(42 as unknown as string)],
+    ['empty file', VALUE, 'file', () => runCommand('')],
+    ['args not an array', TYPE, 'args', () => runCommand('true', 'x' as unknown as string[])],
+    ['an arg not a string', TYPE, 'args[0]', () => runCommand('true', [1 as unknown as string])],
+    ['options not an object', TYPE, 'options', () => runCommand('true', [], 'x' as never)],
+    ['timeout not a number', TYPE, 'options.timeout', () => runCommand('true', [], { timeout: '5' as never })],
+    ['signal not a signal', TYPE, 'options.signal', () => runCommand('true', [], { signal: {} as never })],
+    ['input of a wrong type', TYPE, 'options.input', () => runCommand('true', [], { input: 5 as never })],
+    ['stripAnsi not a boolean', TYPE, 'options.stripAnsi', () => runCommand('true', [], { stripAnsi: 1 as never })],
+    ['onData not a function', TYPE, 'options.onData', () => runCommand('true', [], { onData: 'x' as never })],
+    ['cwd not a string', TYPE, 'options.cwd', () => runCommand('true', [], { cwd: 5 as never })],
+    ['commandLine not a string', TYPE, 'commandLine', () => runShell(5 as never)],
+    ['shell empty', VALUE, 'options.shell', () => runShell('true', { shell: '' })],
+    ['runShell options an array', TYPE, 'options', () => runShell('true', [] as never)],
+    ['negative timeout', RANGE, 'options.timeout', () => runCommand('true', [], { timeout: -1 })],
+    ['fractional timeout', RANGE, 'options.timeout', () => runCommand('true', [], { timeout: 1.5 })],
+    ['timeout beyond setTimeout', RANGE, 'options.timeout', () => runCommand('true', [], { timeout: 2 ** 31 })],
+    ['zero maxOutputBytes', RANGE, 'options.maxOutputBytes', () => runCommand('true', [], { maxOutputBytes: 0 })],
+    ['NaN maxOutputBytes', RANGE, 'options.maxOutputBytes', () => runCommand('true', [], { maxOutputBytes: Number.NaN })],
+    ['negative killGraceMs', RANGE, 'options.killGraceMs', () => runCommand('true', [], { killGraceMs: -5 })],
+    ['cols of 0', RANGE, 'options.cols', () => runCommand('true', [], { cols: 0 })],
+  ])('rejects %s with %o, naming %s', async (_what, expected, argument, call) => {
+    const error = await call().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(error).toMatchObject(expected);
+    const message = error?.message ?? '';
+    expect(message.includes(`"${argument}"`) || message.includes(`'${argument}'`), message).toBe(true);
   });
 });

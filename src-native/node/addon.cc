@@ -18,8 +18,6 @@ namespace {
 constexpr int64_t kMaxSessionId = 0xffffffffLL;
 constexpr int64_t kMaxSignal = NSIG - 1;
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
-// As setTimeout: larger delays are not honoured there, so pollInterval stops at the same.
-constexpr int64_t kMaxGapMs = 0x7fffffffLL;
 
 NodeEnvironment* envOf(const Napi::CallbackInfo& info) { return static_cast<NodeEnvironment*>(info.Data()); }
 SessionManager& manager() { return SessionManager::instance(); }
@@ -28,31 +26,32 @@ uint32_t sessionIdArg(const Napi::CallbackInfo& info) {
   return static_cast<uint32_t>(integerArg(argumentAt(info, 0, "id"), "id", 0, kMaxSessionId));
 }
 
-unsigned short dimensionArg(const Napi::Value& value, const char* name, int64_t min) {
-  return static_cast<unsigned short>(integerArg(value, name, min, 65535));
+unsigned short dimensionArg(const Napi::Value& value, const std::string& name, int64_t min) {
+  return static_cast<unsigned short>(integerArg(value, name, min, kMaxDimension));
 }
 
-SpawnSpec spawnSpecArg(const Napi::Value& value) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "spawn request must be an object");
-  Napi::Object request = value.As<Napi::Object>();
+// The request's fields; -1 as uid or gid keeps the parent's.
+SpawnSpec spawnSpecArg(const Napi::Object& request) {
   SpawnSpec spec;
-  spec.file = stringArg(request.Get("file"), "file");
-  if (spec.file.empty()) throw Napi::TypeError::New(value.Env(), "file must not be empty");
-  spec.args = stringArrayArg(request.Get("args"), "args");
-  spec.env = stringArrayArg(request.Get("env"), "env");
-  spec.cwd = stringArg(request.Get("cwd"), "cwd");
-  spec.cols = dimensionArg(request.Get("cols"), "cols", 1);
-  spec.rows = dimensionArg(request.Get("rows"), "rows", 1);
-  spec.uid = integerArg(request.Get("uid"), "uid", -1, 0xfffffffeLL);
-  spec.gid = integerArg(request.Get("gid"), "gid", -1, 0xfffffffeLL);
+  spec.file = stringArg(request.Get("file"), "request.file");
+  if (spec.file.empty()) throw invalidArgValue(request.Get("file"), "request.file", "must not be empty");
+  spec.args = stringArrayArg(request.Get("args"), "request.args");
+  spec.env = stringArrayArg(request.Get("env"), "request.env");
+  spec.cwd = stringArg(request.Get("cwd"), "request.cwd");
+  spec.cols = dimensionArg(request.Get("cols"), "request.cols", 1);
+  spec.rows = dimensionArg(request.Get("rows"), "request.rows", 1);
+  spec.uid = integerArg(request.Get("uid"), "request.uid", -1, kMaxId);
+  spec.gid = integerArg(request.Get("gid"), "request.gid", -1, kMaxId);
   return spec;
 }
 
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value requestValue = argumentAt(info, 0, "request");
-  const SpawnSpec spec = spawnSpecArg(requestValue);
-  const int64_t gapMs = integerArg(requestValue.As<Napi::Object>().Get("gapMs"), "gapMs", 0, kMaxGapMs);
+  if (!requestValue.IsObject()) throw invalidArgType(requestValue, "request", "of type object");
+  const Napi::Object request = requestValue.As<Napi::Object>();
+  const SpawnSpec spec = spawnSpecArg(request);
+  const int64_t gapMs = integerArg(request.Get("gapMs"), "request.gapMs", 0, kMaxGapMs);
   pid_t pid;
   std::string ptsName;
   uint32_t id;
@@ -85,7 +84,7 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
     queued = manager().write(envOf(info), id, reinterpret_cast<const char*>(bytes.Data()),
                              bytes.ByteLength());
   } else {
-    throw Napi::TypeError::New(info.Env(), "data must be a string or a Buffer");
+    throw invalidArgType(data, "data", "of type string or an instance of Buffer or Uint8Array");
   }
   return Napi::Number::New(info.Env(), static_cast<double>(queued));
 }
@@ -156,7 +155,7 @@ void SetWakeRef(const Napi::CallbackInfo& info) {
 
 void SetWakeHandler(const Napi::CallbackInfo& info) {
   Napi::Value handler = argumentAt(info, 0, "handler");
-  if (!handler.IsFunction()) throw Napi::TypeError::New(info.Env(), "handler must be a function");
+  if (!handler.IsFunction()) throw invalidArgType(handler, "handler", "of type function");
   envOf(info)->setWakeHandler(handler.As<Napi::Function>());
 }
 
@@ -205,7 +204,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
   exportFunction(env, exports, "setWakeRef", SetWakeRef, state);
   exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
-  exports.Set("maxGapMs", Napi::Number::New(env, static_cast<double>(kMaxGapMs)));
+  exports.Set("limits", limitsObject(env));
   exports.Set("inputHighWaterMark", Napi::Number::New(env, SessionManager::kInputHighWaterMark));
   return exports;
 }

@@ -8,32 +8,36 @@ import { LineScanner, type LineSink } from './line-scanner.js';
 import { parseCleanLine } from './parse-status.js';
 import { isPromptRedraw, MAX_PROMPT_LENGTH, normalizePrompt } from './prompt.js';
 import type { ActivityEvent, ActivityOptions, AgentStatus, StatusDetector } from './types.js';
+import {
+  invalidArgType,
+  invalidArgValue,
+  MAX_TIMER_DELAY_MS,
+  outOfRange,
+  validateArray,
+  validateFunction,
+  validateObject,
+  validateString,
+} from '../validate.js';
 
 const DEFAULT_IDLE_MS = 5_000;
 const DEFAULT_STATUS_MS = 10_000;
-/** setTimeout's own limit. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
+/** A delay for setTimeout, in ms: more than 0, fractions allowed. */
 function checkDelay(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_DELAY_MS) {
-    throw new RangeError(`${name} must be > 0 and <= ${MAX_DELAY_MS}, got ${value}`);
-  }
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!(value > 0 && value <= MAX_TIMER_DELAY_MS)) throw outOfRange(name, `> 0 && <= ${MAX_TIMER_DELAY_MS}`, value);
   return value;
 }
 
 function checkDetectors(value: unknown): StatusDetector[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError('detectors must be an array');
-  return value.map((d: unknown, i) => {
-    const det = d as Partial<StatusDetector> | null;
-    if (typeof det !== 'object' || det === null) throw new TypeError(`detectors[${i}] must be an object`);
-    if (typeof det.name !== 'string' || det.name === '') {
-      throw new TypeError(`detectors[${i}].name must be a non-empty string`);
-    }
-    if (typeof det.parse !== 'function') throw new TypeError(`detectors[${i}].parse must be a function`);
-    return det as StatusDetector;
+  return validateArray(value, 'options.detectors').map((d: unknown, i) => {
+    const name = `options.detectors[${i}]`;
+    const det = validateObject(d, name);
+    if (validateString(det.name, `${name}.name`) === '') throw invalidArgValue(`${name}.name`, det.name, 'must not be empty');
+    validateFunction(det.parse, `${name}.parse`);
+    return det as unknown as StatusDetector;
   });
 }
 
@@ -86,9 +90,9 @@ export class ActivityDetector extends EventEmitter {
 
   constructor(options: ActivityOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-    this.idleMs = checkDelay(options.idleMs, 'idleMs', DEFAULT_IDLE_MS);
-    this.statusMs = checkDelay(options.statusMs, 'statusMs', DEFAULT_STATUS_MS);
+    validateObject(options, 'options');
+    this.idleMs = checkDelay(options.idleMs, 'options.idleMs', DEFAULT_IDLE_MS);
+    this.statusMs = checkDelay(options.statusMs, 'options.statusMs', DEFAULT_STATUS_MS);
     this.#detectors = checkDetectors(options.detectors);
     // A private sink keeps the scanner's callbacks off the public surface.
     const self = this;
@@ -118,7 +122,7 @@ export class ActivityDetector extends EventEmitter {
 
   /** Feeds decoded terminal output. Does nothing after dispose(). */
   feed(text: string): void {
-    if (typeof text !== 'string') throw new TypeError('feed() takes a decoded string');
+    validateString(text, 'text');
     if (this.#disposed || text.length === 0) return;
     if (this.#queue !== null) {
       // Called from an 'activity' listener: the chunk in progress must be finished first.

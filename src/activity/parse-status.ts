@@ -9,6 +9,7 @@
  * the line: separated segments in any order, of which a duration, a token count and
  * "<key> to interrupt|cancel" are understood and anything else is ignored.
  */
+import { validateString } from '../validate.js';
 import { visibleText } from './escapes.js';
 import type { AgentStatus } from './types.js';
 
@@ -131,7 +132,7 @@ export function parseCleanLine(line: string): AgentStatus | null {
  * the last non-blank one is parsed, as that is what a terminal would show last.
  */
 export function parseStatusLine(text: string): AgentStatus | null {
-  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  validateString(text, 'text');
   // Escape sequences cannot add a '(' so this is safe on raw text; the full pre-check runs on
   // the visible text, where a cursor-forward may have become a space.
   if (text.indexOf('(') < 0) return null;

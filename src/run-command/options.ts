@@ -1,7 +1,17 @@
 /**
- * The options of runCommand and runShell, checked and with their defaults applied, so that a
- * mistake shows up as a TypeError or RangeError at the call instead of an odd run.
+ * The options of runCommand and runShell, checked (validate.ts: Node's codes and messages)
+ * and with their defaults applied, so that a mistake shows up at the call instead of as an
+ * odd run.
  */
+import {
+  invalidArgType,
+  MAX_TIMER_DELAY_MS,
+  validateBoolean,
+  validateFunction,
+  validateInteger,
+  validateObject,
+} from '../validate.js';
+
 export interface RunOptions {
   /** Working directory of the child. Default process.cwd(). */
   cwd?: string;
@@ -44,8 +54,6 @@ export interface ShellOptions extends RunOptions {
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 500;
-/** Largest delay setTimeout honours; above it Node fires after 1 ms instead. */
-export const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Head and tail are joined into one string, and V8 strings stop near 2^29 code units. */
 export const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
@@ -66,21 +74,8 @@ export interface ResolvedRunOptions {
   onData: ((data: string) => void) | undefined;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
-}
-
-function integerIn(name: string, value: unknown, min: number, max: number, fallback: number) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') {
-    throw new TypeError(`options.${name} must be a number, got ${describe(value)}`);
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`options.${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  return value === undefined ? fallback : validateInteger(value, `options.${name}`, min, max);
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -96,53 +91,24 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 /**
  * Checks the options runCommand itself uses. Those it passes on to NativePty (cwd, env, cols,
- * rows, name) are checked there, with the same TypeError / RangeError convention.
+ * rows, name) are checked there, by the same validators.
  */
 export function resolveRunOptions(options: unknown): ResolvedRunOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
-  const o = options as RunOptions;
+  const o = (options === undefined ? {} : validateObject(options, 'options')) as RunOptions;
   if (o.signal !== undefined && !isAbortSignal(o.signal)) {
-    throw new TypeError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`);
+    throw invalidArgType('options.signal', 'an instance of AbortSignal', o.signal);
   }
   if (o.input !== undefined && typeof o.input !== 'string' && !(o.input instanceof Uint8Array)) {
-    throw new TypeError(
-      `options.input must be a string, Buffer or Uint8Array, got ${describe(o.input)}`,
-    );
-  }
-  if (o.stripAnsi !== undefined && typeof o.stripAnsi !== 'boolean') {
-    throw new TypeError(`options.stripAnsi must be a boolean, got ${describe(o.stripAnsi)}`);
-  }
-  if (o.onData !== undefined && typeof o.onData !== 'function') {
-    throw new TypeError(`options.onData must be a function, got ${describe(o.onData)}`);
+    throw invalidArgType('options.input', 'of type string or an instance of Buffer or Uint8Array', o.input);
   }
   return {
     spawn: { cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, name: o.name },
-    timeout: integerIn('timeout', o.timeout, 0, MAX_DELAY_MS, DEFAULT_TIMEOUT_MS),
+    timeout: integerOption('timeout', o.timeout, 0, MAX_TIMER_DELAY_MS, DEFAULT_TIMEOUT_MS),
     signal: o.signal,
     input: o.input,
-    maxOutputBytes: integerIn(
-      'maxOutputBytes',
-      o.maxOutputBytes,
-      1,
-      MAX_OUTPUT_BYTES,
-      DEFAULT_MAX_OUTPUT_BYTES,
-    ),
-    stripAnsi: o.stripAnsi ?? false,
-    killGraceMs: integerIn('killGraceMs', o.killGraceMs, 0, MAX_DELAY_MS, DEFAULT_KILL_GRACE_MS),
-    onData: o.onData,
+    maxOutputBytes: integerOption('maxOutputBytes', o.maxOutputBytes, 1, MAX_OUTPUT_BYTES, DEFAULT_MAX_OUTPUT_BYTES),
+    stripAnsi: o.stripAnsi === undefined ? false : validateBoolean(o.stripAnsi, 'options.stripAnsi'),
+    killGraceMs: integerOption('killGraceMs', o.killGraceMs, 0, MAX_TIMER_DELAY_MS, DEFAULT_KILL_GRACE_MS),
+    onData: o.onData === undefined ? undefined : validateFunction<(data: string) => void>(o.onData, 'options.onData'),
   };
-}
-
-export function checkFileAndArgs(file: unknown, args: unknown): asserts args is string[] {
-  if (typeof file !== 'string') throw new TypeError(`file must be a string, got ${describe(file)}`);
-  if (file.length === 0) throw new TypeError('file must not be empty');
-  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`);
-  args.forEach((arg, i) => {
-    if (typeof arg !== 'string') {
-      throw new TypeError(`args[${i}] must be a string, got ${describe(arg)}`);
-    }
-  });
 }

@@ -2,7 +2,7 @@
  * Invalid arguments for every public function (and every function of the native binding, which
  * is where a bad argument can crash the process instead of throwing). Each case says what it
  * must throw: a wrong type is a TypeError, a value of the right type out of range a RangeError,
- * a system failure an Error with that code, and an exception raised by the caller's own getter
+ * both with one of Node's argument codes (src/validate.ts), a system failure an Error with that code, and an exception raised by the caller's own getter
  * or proxy passes through unchanged.
  */
 import { NativePty, spawn } from '../../src/index.js';
@@ -285,7 +285,8 @@ export const UNKNOWN_ID_CALLS: Array<{ name: string; call(id: number): unknown; 
 /** Whether `err` is what `expected` says. */
 export function matches(err: unknown, expected: Expected): boolean {
   if (expected === 'Sentinel') return err instanceof Sentinel;
-  if (expected === 'TypeError') return err instanceof TypeError;
-  if (expected === 'RangeError') return err instanceof RangeError;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (expected === 'TypeError') return err instanceof TypeError && (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE');
+  if (expected === 'RangeError') return err instanceof RangeError && (code === 'ERR_OUT_OF_RANGE' || code === 'ERR_INVALID_ARG_VALUE');
   return err instanceof Error && (err as NodeJS.ErrnoException).code === expected.code;
 }
