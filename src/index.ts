@@ -7,9 +7,10 @@ export type {
   IPty,
   KillTarget,
   NativePtyOptions,
+  OutputObserver,
 } from './types.js';
 
-export { ActivityDetector, parseStatusLine } from './activity/index.js';
+export { ActivityDetector, detectActivity, parseStatusLine } from './activity/index.js';
 export type { ActivityEvent, ActivityOptions, AgentStatus, DetectedStatus, StatusDetector } from './activity/index.js';
 
 export { AbortError, runCommand, runShell } from './run-command.js';

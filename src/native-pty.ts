@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
-import { ActivityDetector } from './activity/detector.js';
+import type { ActivityDetector } from './activity/detector.js';
+import { detectActivity } from './activity/observe.js';
 import type { ActivityEvent, AgentStatus } from './activity/types.js';
 import { addon, NativeKillTarget } from './native.js';
 import {
@@ -19,7 +20,8 @@ import {
 } from './options.js';
 import { addSession, enableDelivery, refChanged, rethrowLater } from './delivery.js';
 import { toSignalNumber } from './signals.js';
-import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions } from './types.js';
+import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions, OutputObserver } from './types.js';
+import { OutputObservers } from './output-observers.js';
 import { validateBoolean, validateFunction } from './validate.js';
 
 const KILL_TARGETS: Record<KillTarget, NativeKillTarget> = {
@@ -44,9 +46,9 @@ export class NativePty extends EventEmitter implements IPty {
   readonly #encoding: BufferEncoding | null;
   /** Only for text output: a multi-byte character split across reads must arrive whole. */
   readonly #decoder: StringDecoder | null;
-  /** Watches the decoded output for AI coding CLIs' status lines (null when turned off). */
+  readonly #observers = new OutputObservers();
+  /** The `activity` option's detector, an observer (null when turned off). */
   readonly #activity: ActivityDetector | null;
-  readonly #activityDecoder: StringDecoder | null;
   readonly #flowControl: { enabled: boolean; pause: string; resume: string };
   #cols: number;
   #rows: number;
@@ -93,9 +95,7 @@ export class NativePty extends EventEmitter implements IPty {
     this.#file = validFile;
     this.#encoding = o.encoding;
     this.#decoder = o.encoding === null ? null : new StringDecoder(o.encoding);
-    this.#activity = o.activity === false ? null : new ActivityDetector(o.activity);
-    // With Buffer output the detector still reads text: it gets a decoder of its own.
-    this.#activityDecoder = this.#activity !== null && this.#decoder === null ? new StringDecoder('utf8') : null;
+    this.#activity = o.activity === false ? null : detectActivity(this, o.activity);
     this.#activity?.on('activity', (event: ActivityEvent) => this.emit('activity', event));
     this.#cols = o.cols;
     this.#rows = o.rows;
@@ -168,6 +168,15 @@ export class NativePty extends EventEmitter implements IPty {
   onData(listener: (data: string | Buffer) => void): IDisposable {
     this.on('data', listener);
     return { dispose: () => void this.off('data', listener) };
+  }
+
+  /**
+   * Shows `observer` every chunk of output from now on, as text, in order, and then the end:
+   * what activity detection, a recorder or a screen mirror needs, with no 'data' listener that
+   * throws able to starve it. After the exit, end() is called at once.
+   */
+  observe(observer: OutputObserver): IDisposable {
+    return this.#observers.add(observer, this.#decoder === null);
   }
 
   onExit(listener: (e: IExitEvent) => void): IDisposable {
@@ -325,23 +334,9 @@ export class NativePty extends EventEmitter implements IPty {
         }
       }
     }
-    this.#endActivity();
+    this.#observers.end();
     try {
       this.emit('exit', this.#exitCode, this.#signalCode ?? undefined);
-    } catch (err) {
-      rethrowLater(err);
-    }
-  }
-
-  /** A finished session is idle: say so once, so that a busy badge does not outlive it. */
-  #endActivity(): void {
-    const detector = this.#activity;
-    if (detector === null) return;
-    const wasBusy = detector.active || detector.status !== undefined;
-    detector.dispose();
-    if (!wasBusy) return;
-    try {
-      this.emit('activity', { active: false, at: Date.now() } satisfies ActivityEvent);
     } catch (err) {
       rethrowLater(err);
     }
@@ -361,7 +356,7 @@ export class NativePty extends EventEmitter implements IPty {
       try {
         this.emit('data', data);
       } finally {
-        if (this.#activityDecoder !== null) this.#feedActivity(this.#activityDecoder.write(data));
+        this.#observers.bytes(data);
       }
       return;
     }
@@ -373,17 +368,8 @@ export class NativePty extends EventEmitter implements IPty {
     try {
       this.emit('data', text);
     } finally {
-      // Even when a 'data' listener throws: the detector must see every chunk, in order.
-      this.#feedActivity(text);
-    }
-  }
-
-  /** An 'activity' listener that throws surfaces on its own, never in place of a data error. */
-  #feedActivity(text: string): void {
-    try {
-      this.#activity?.feed(text);
-    } catch (err) {
-      rethrowLater(err);
+      // Even when a 'data' listener throws: observers must see every chunk, in order.
+      this.#observers.text(text);
     }
   }
 }

@@ -9,6 +9,18 @@ export interface IDisposable {
   dispose(): void;
 }
 
+/**
+ * Sees every chunk of a session's output, in order, and then its end, whatever the session's
+ * 'data' listeners do (one that throws does not starve an observer). NativePty.observe() takes
+ * it; activity detection is one (see detectActivity).
+ */
+export interface OutputObserver {
+  /** A chunk of output, decoded with the session's encoding, or as UTF-8 when it emits Buffers. */
+  text(chunk: string): void;
+  /** The child has exited and every chunk has been seen; called just before 'exit'. */
+  end(): void;
+}
+
 /** A node-pty style event: call it with a listener, get back a disposable. */
 export type IEvent<T> = (listener: (e: T) => void) => IDisposable;
 

@@ -313,6 +313,24 @@ describe('ActivityDetector: arguments and lifecycle', () => {
     expect(() => d.feed(undefined as never)).toThrow(expect.objectContaining(TYPE));
   });
 
+  it('end(): a busy detector says idle once and reads idle after; an idle one says nothing', () => {
+    const { d, events } = detector();
+    d.feed('✻ Crafting… (1s)\n');
+    expect(d.active).toBe(true);
+    const before = events.length;
+    d.end();
+    d.end();
+    expect(events.slice(before)).toEqual([{ active: false, at: expect.any(Number) }]);
+    expect(d.active).toBe(false);
+    expect(d.status).toBeUndefined();
+    d.feed('✻ Crafting… (2s)\n');
+    expect(events).toHaveLength(before + 1);
+
+    const quiet = detector();
+    quiet.d.end();
+    expect(quiet.events).toEqual([]);
+  });
+
   it('exposes its settings with the documented defaults', () => {
     const { d } = detector();
     expect(d.idleMs).toBe(5000);

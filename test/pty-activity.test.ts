@@ -3,7 +3,7 @@
  * those CLIs do (carriage return, erase line, 256-colour SGR), through a real PTY.
  */
 import { describe, expect, it } from 'vitest';
-import { NativePty } from '../src/index.js';
+import { detectActivity, NativePty } from '../src/index.js';
 import type { ActivityEvent } from '../src/index.js';
 import { waitForExit } from './fixtures/pty/harness.js';
 
@@ -78,7 +78,28 @@ describe('NativePty activity detection', () => {
   });
 
   it('rejects an activity option that is neither false nor an object', () => {
-    expect(() => new NativePty('true', [], { activity: true as never })).toThrow(TypeError);
-    expect(() => new NativePty('true', [], { activity: 'on' as never })).toThrow(TypeError);
+    const error = expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('"options.activity"') });
+    expect(() => new NativePty('true', [], { activity: true as never })).toThrow(error);
+    expect(() => new NativePty('true', [], { activity: 'on' as never })).toThrow(error);
+  });
+});
+
+describe('detectActivity(), the observer the option is sugar for', () => {
+  it('watches a session that has the option off, and ends with it', async () => {
+    const { pty, events } = spinner({ activity: false });
+    const detector = detectActivity(pty, { idleMs: 60_000 });
+    const seen: ActivityEvent[] = [];
+    detector.on('activity', (e: ActivityEvent) => seen.push(e));
+    const order: string[] = [];
+    detector.on('activity', () => order.push('activity'));
+    pty.on('exit', () => order.push('exit'));
+    await waitForExit(pty);
+    expect(events).toEqual([]);
+    expect(seen.filter((e) => e.status !== undefined).map((e) => e.status!.seconds)).toEqual([0, 1, 2, 3, 4]);
+    // Ended at the exit: idle once, before 'exit', and nothing after.
+    expect(seen.at(-1)).toEqual({ active: false, at: expect.any(Number) });
+    expect(order.at(-1)).toBe('exit');
+    expect(order.at(-2)).toBe('activity');
+    expect(detector.active).toBe(false);
   });
 });

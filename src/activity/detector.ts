@@ -148,6 +148,19 @@ export class ActivityDetector extends EventEmitter {
   }
 
   /** Stops the timers; the detector ignores further input. Never keeps Node alive anyway. */
+  /**
+   * The output has ended (the session exited): a busy detector says once that it is idle, so
+   * that a busy badge does not outlive the session, and reads idle from then on. Disposes it.
+   */
+  end(): void {
+    if (this.#disposed) return;
+    const wasBusy = this.#active || this.#status !== undefined;
+    this.dispose();
+    this.#active = false;
+    this.#status = undefined;
+    if (wasBusy) this.emit('activity', { active: false, at: Date.now() } satisfies ActivityEvent);
+  }
+
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#idleTimer);

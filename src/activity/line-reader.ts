@@ -70,6 +70,21 @@ function isSpace(c: number): boolean {
   );
 }
 
+/**
+ * What LineReader.read() returns: where it stopped, and whether it gave up part-way through a
+ * line too long to matter. One number, so that reading a line allocates nothing: the position
+ * when it did not give up, its complement `~at` (negative) when it did.
+ */
+export type ReadResult = number;
+
+export function gaveUp(result: ReadResult): boolean {
+  return result < 0;
+}
+
+export function stoppedAt(result: ReadResult): number {
+  return result < 0 ? ~result : result;
+}
+
 export class LineReader {
   readonly #sink: LineSink;
   /** Visible text of the unfinished last line. */
@@ -88,9 +103,6 @@ export class LineReader {
    * something new even if nothing else follows (see resume()).
    */
   #lead = false;
-  /** Set by read() when it gave up part-way through a line too long to matter. */
-  gaveUp = false;
-
   constructor(sink: LineSink) {
     this.#sink = sink;
   }
@@ -113,7 +125,6 @@ export class LineReader {
    */
   begin(s: string): number {
     this.#lead = false;
-    this.gaveUp = false;
     if (this.#inString !== NOT_IN_STRING) {
       const start = this.#skipString(s, 0);
       return start >= s.length ? -1 : start;
@@ -220,10 +231,10 @@ export class LineReader {
    * `until` stops it early, at the start of a line: once a line has ended at or after that
    * position, or with UNTIL_SATISFIED once a line has ended and the sink is satisfied. `bounded`
    * also lets it give up part-way through a line that has become too long to be a status, once
-   * the sink is satisfied or the line had something visible (which it reports): then it sets
-   * gaveUp. Returns where it stopped (`to` when it read everything).
+   * the sink is satisfied or the line had something visible (which it reports). Returns where
+   * it stopped (`to` when it read everything), as a ReadResult that also tells whether it gave up.
    */
-  read(s: string, from: number, to: number, until: number, bounded: boolean): number {
+  read(s: string, from: number, to: number, until: number, bounded: boolean): ReadResult {
     const complete = to < s.length;
     const sink = this.#sink;
     let lineStart = from;
@@ -311,13 +322,12 @@ export class LineReader {
   }
 
   /** read() stops on a line too long to matter; whether it was news is known now. */
-  #giveUp(at: number, visible: boolean): number {
+  #giveUp(at: number, visible: boolean): ReadResult {
     this.#line = '';
     this.#lineOverflow = this.#lead = false;
     this.#forgetLine();
-    this.gaveUp = true;
     if (visible) this.#sink.overlong(true);
-    return at;
+    return ~at;
   }
 
   #forgetLine(): void {

@@ -24,9 +24,11 @@
  */
 import {
   ALL_LINES,
+  gaveUp,
   LineReader,
   MAX_PENDING,
   MAX_RAW_LINE,
+  stoppedAt,
   UNTIL_SATISFIED,
   type LineSink,
 } from './line-reader.js';
@@ -35,8 +37,9 @@ import {
   breakBefore,
   breakCandidates,
   ESC_CANDIDATE,
-  lastIntroducer,
+  introducerOf,
   LF_CANDIDATE,
+  noBreak,
   type NextOf,
   rareBreaks,
   unfinishedSequence,
@@ -57,9 +60,6 @@ const NEAR = 128;
 export class LineScanner {
   readonly #sink: LineSink;
   readonly #reader: LineReader;
-  /** Set by #lineStartOf, for #resumeAfter. */
-  #introducer = -1;
-
   constructor(sink: LineSink) {
     this.#sink = sink;
     this.#reader = new LineReader(sink);
@@ -107,20 +107,21 @@ export class LineScanner {
     // The first lines, until the sink knows whether this chunk is news.
     const breaks = breakCandidates(s);
     let lo = start;
+    let over = false;
     for (;;) {
       const lf = s.indexOf('\n', lo);
       breaks.seed(LF_CANDIDATE, lo, lf);
       const to = lf < 0 ? n : lf;
-      const stop = reader.read(s, lo, to, UNTIL_SATISFIED, true);
-      if (reader.gaveUp || stop < to) {
-        lo = stop;
+      const result = reader.read(s, lo, to, UNTIL_SATISFIED, true);
+      over = gaveUp(result);
+      if (over || stoppedAt(result) < to) {
+        lo = stoppedAt(result);
         break;
       }
       if (to === n) return;
       lo = to + 1;
       if (this.#sink.satisfied) break;
     }
-    let over = reader.gaveUp;
 
     // The lines with an anchor. An anchor only matters on a line that starts at most
     // MAX_RAW_LINE before it, so anchors are looked for in windows after a possible line start.
@@ -165,12 +166,12 @@ export class LineScanner {
       if (e < 0) {
         // Too long to be a status line: go on after the anchor.
         over = true;
-        lo = this.#resumeAfter(s, a, lo, to);
+        lo = this.#resumeAfter(s, a, lo, to, introducerOf(e));
         from = Math.max(a + 1, lo);
       } else {
-        reader.gaveUp = false;
-        const stop = reader.read(s, e, to, a, true);
-        if (reader.gaveUp) {
+        const result = reader.read(s, e, to, a, true);
+        const stop = stoppedAt(result);
+        if (gaveUp(result)) {
           over = true;
           lo = stop;
         } else {
@@ -188,12 +189,12 @@ export class LineScanner {
   }
 
   /**
-   * Start of the line that anchor `a` is on, or -1 when that line is too long to matter. `lo`
-   * and `over` as in #readSparse; `c` is the first possible line break at or after `lo`. Leaves
-   * in #introducer the last escape introducer between that start and `a`, or -1.
+   * Start of the line that anchor `a` is on, or, when that line is too long to matter, a
+   * negative noBreak() that carries the escape introducer nearest `a` on it (for #resumeAfter).
+   * `lo` and `over` as in #readSparse; `c` is the first possible line break at or after `lo`.
    */
   #lineStartOf(s: string, a: number, lo: number, over: boolean, c: number, rare: NextOf): number {
-    this.#introducer = -1;
+    let noLineStart = noBreak(-1);
     const lowest = Math.max(lo, a - MAX_RAW_LINE);
     let first = c >= 0 && c < a ? c : a;
     if (first > lowest) {
@@ -204,20 +205,19 @@ export class LineScanner {
     if (first < a) {
       const floor = Math.max(first, lowest);
       const e = breakBefore(s, floor, a);
-      this.#introducer = lastIntroducer;
       if (e >= 0 || floor > first) return e;
+      noLineStart = e;
     }
     // No line break between lo and the anchor.
-    return over || a - lo > MAX_RAW_LINE ? -1 : lo;
+    return over || a - lo > MAX_RAW_LINE ? noLineStart : lo;
   }
 
   /**
    * Where to resume after anchor `a`, on a line too long to matter: just after it, unless it is
    * inside an escape sequence (a title, say), then after that sequence. `to` is the '\n' after
-   * `a`, or the end of s.
+   * `a`, or the end of s; `q` the escape introducer nearest before `a` on the line, or -1.
    */
-  #resumeAfter(s: string, a: number, lo: number, to: number): number {
-    const q = this.#introducer;
+  #resumeAfter(s: string, a: number, lo: number, to: number, q: number): number {
     if (q < lo) return a;
     const end = sequenceEnd(s, q, to);
     if (end >= 0) return end > a ? end : a;
@@ -246,9 +246,8 @@ export class LineScanner {
 
   /** Reads s[from, end), the last line, and carries it over. */
   #readToEnd(s: string, from: number, breaks: NextOf): void {
-    this.#reader.gaveUp = false;
-    const stop = this.#reader.read(s, from, s.length, ALL_LINES, true);
-    if (this.#reader.gaveUp) this.#carryOverlong(s, stop, breaks);
+    const result = this.#reader.read(s, from, s.length, ALL_LINES, true);
+    if (gaveUp(result)) this.#carryOverlong(s, stoppedAt(result), breaks);
   }
 
   /**

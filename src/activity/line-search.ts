@@ -125,31 +125,42 @@ export function anchors(s: string): NextOf {
   return new NextOf(s, ANCHORS);
 }
 
-/** Set by breakBefore: the last escape introducer it met (the one nearest `at`), or -1. */
-export let lastIntroducer = -1;
+/**
+ * breakBefore's result when s[floor, at) has no line break: negative, and carrying the escape
+ * introducer nearest `at` in that range (-1 for none), which a caller needs to skip the
+ * sequence `at` may be inside. noBreak(-1) is -1.
+ */
+export function noBreak(introducer: number): number {
+  return -2 - introducer;
+}
+
+/** The introducer a noBreak() result carries, or -1. */
+export function introducerOf(noBreakResult: number): number {
+  return -2 - noBreakResult;
+}
 
 /**
  * Start of the line that position `at` is on, searching s[floor, at) backwards: the position just
- * after the nearest line break, or -1 when there is none in that range. Only ESC and C1 controls
+ * after the nearest line break, or a negative noBreak() when there is none. Only ESC and C1 controls
  * start escape sequences and they always do, so a sequence met going backwards is read forwards
  * from its introducer to learn whether it moves the cursor. A \r, \v or \f inside a title (OSC)
  * or another control string is taken for a line break, which reading forwards would not do:
  * telling would take reading back to where the string starts.
  */
 export function breakBefore(s: string, floor: number, at: number): number {
-  lastIntroducer = -1;
+  let introducer = -1;
   for (let i = at - 1; i >= floor; i--) {
     const c = s.charCodeAt(i);
     // Printable text, by far the most common, first.
     if (c > 0x1b && (c < 0x80 || c > 0x9f)) continue;
     if (c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c) return i + 1;
     if (c === 0x1b || c >= 0x80) {
-      if (lastIntroducer < 0) lastIntroducer = i;
+      if (introducer < 0) introducer = i;
       const end = sequenceEnd(s, i, at);
       if (end >= 0 && sequenceEffect(s, i, end) === EFFECT_BREAK) return end;
     }
   }
-  return -1;
+  return noBreak(introducer);
 }
 
 /**
