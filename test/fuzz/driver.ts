@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, runNode, type ChildResult } from '../fixtures/reliability/procs.js';
+import { REPO_ROOT, runNode, type ChildResult } from '../helpers/index.js';
 
 const SEED_SCRIPT = path.join(REPO_ROOT, 'test/fuzz/seed.ts');
 
