@@ -1,5 +1,5 @@
 // A Node environment (the main thread or a worker) as the core sees it: its wake-up reaches
-// JavaScript through a libuv async handle that calls the poller's handler.
+// JavaScript through a libuv async handle that calls the wake handler (src/delivery.ts).
 #pragma once
 
 #include <napi.h>
