@@ -11,47 +11,20 @@
  */
 import { isControlString, sequenceEnd } from '../ansi.js';
 import { EFFECT_BREAK, EFFECT_SPACE, sequenceEffect, visibleText } from './escapes.js';
-import { MAX_STATUS_LENGTH } from './parse-status.js';
+import {
+  type LineSink,
+  MAX_LINE,
+  MAX_PENDING,
+  MAX_RAW_LINE,
+  type ReadResult,
+} from './line-protocol.js';
 
-/**
- * A line longer than this (visible) is no status line; the rest of it is skipped up to the next
- * line break, and it is not carried over.
- */
-export const MAX_LINE = 4 * MAX_STATUS_LENGTH;
-/** Raw characters of one line in one chunk, escape sequences included, before it is given up. */
-export const MAX_RAW_LINE = 16 * MAX_LINE;
-/** An unfinished escape sequence longer than this is not kept; a control string is skipped. */
-export const MAX_PENDING = 256;
-/** read()'s `until`: read every line; stop once the sink is satisfied. */
-export const ALL_LINES = Number.POSITIVE_INFINITY;
-export const UNTIL_SATISFIED = -1;
 /** What ends a control string that is being skipped (see the note on '\n' above). */
 const OSC_END = /[\x07\x0a\x18\x1a\x1b\x80-\x9f]/g;
 const STRING_END = /[\x0a\x18\x1a\x1b\x80-\x9f]/g;
 const NOT_IN_STRING = 0;
 const IN_OSC = 1;
 const IN_OTHER_STRING = 2;
-
-export interface LineSink {
-  /** Every line must be delivered (custom detectors can recognise anything). */
-  readonly everyLine: boolean;
-  /**
-   * The sink already knows this chunk is meaningful output; from then on only lines that may be
-   * status lines (with a '(') are delivered.
-   */
-  readonly satisfied: boolean;
-  /**
-   * A line ended (`complete`) or the chunk ended inside it. `text` is its visible text so far,
-   * carried-over part included. `visible` says whether this chunk added a printable character.
-   * The rest describes `text` so that the sink need not read it again each time a line grows:
-   * `paren` whether it has a '(', `closing` whether its last character other than white space
-   * is ')', `solid` how many of its characters are not white space (as trim() counts it), or -1
-   * for a complete line once the sink is satisfied.
-   */
-  line(text: string, complete: boolean, visible: boolean, paren: boolean, closing: boolean, solid: number): void;
-  /** The line is too long to be a status line; `visible` as above. */
-  overlong(visible: boolean): void;
-}
 
 /** White space as String.prototype.trim() and /\s/ see it. */
 function isSpace(c: number): boolean {
@@ -68,21 +41,6 @@ function isSpace(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
-}
-
-/**
- * What LineReader.read() returns: where it stopped, and whether it gave up part-way through a
- * line too long to matter. One number, so that reading a line allocates nothing: the position
- * when it did not give up, its complement `~at` (negative) when it did.
- */
-export type ReadResult = number;
-
-export function gaveUp(result: ReadResult): boolean {
-  return result < 0;
-}
-
-export function stoppedAt(result: ReadResult): number {
-  return result < 0 ? ~result : result;
 }
 
 export class LineReader {

@@ -25,13 +25,13 @@
 import {
   ALL_LINES,
   gaveUp,
-  LineReader,
   MAX_PENDING,
   MAX_RAW_LINE,
   stoppedAt,
   UNTIL_SATISFIED,
   type LineSink,
-} from './line-reader.js';
+} from './line-protocol.js';
+import { LineReader } from './line-reader.js';
 import {
   anchors,
   breakBefore,
@@ -46,7 +46,7 @@ import {
 } from './line-search.js';
 import { sequenceEnd } from '../ansi.js';
 
-export type { LineSink } from './line-reader.js';
+export type { LineSink } from './line-protocol.js';
 
 /** Chunks up to this long are read in full: searching them would cost more than reading. */
 const SPARSE_MIN = 4096;

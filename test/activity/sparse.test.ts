@@ -11,7 +11,7 @@ import { every, feedInChunks as run, makeRandom, randomCuts } from '../fixtures/
 import { formats, ordinaryLines } from '../fixtures/activity/styles.js';
 
 const ESC = '\x1b';
-/** The limits in src/activity/line-reader.ts: visible and raw length of a line. */
+/** The limits in src/activity/line-protocol.ts: visible and raw length of a line. */
 const MAX_LINE = 2048;
 const MAX_RAW_LINE = 32 * 1024;
 const detectors: ActivityDetector[] = [];
