@@ -44,6 +44,41 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "MACOSX_DEPLOYMENT_TARGET": "10.15"
       }
+    },
+    {
+      "target_name": "vt-pipe",
+      "type": "executable",
+      "sources": [
+        "src-native/forwarder/client.cc",
+        "src-native/forwarder/forwarder.cc",
+        "src-native/forwarder/frames.cc",
+        "src-native/forwarder/json.cc",
+        "src-native/forwarder/local_terminal.cc",
+        "src-native/forwarder/main.cc",
+        "src-native/forwarder/record.cc",
+        "src-native/forwarder/session_dir.cc",
+        "src-native/posix/pty.cc",
+        "src-native/posix/spawn.cc",
+        "src-native/posix/system_error.cc"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Os"],
+      "conditions": [
+        ["OS=='linux'", {
+          "cflags_cc": ["-ffunction-sections", "-fdata-sections"],
+          "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections", "-s", "-pthread"],
+          "ldflags!": ["-rdynamic"]
+        }],
+        ["OS=='mac'", {
+          "sources": ["src-native/macos/unsupported.cc"]
+        }]
+      ],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+      }
     }
   ]
 }

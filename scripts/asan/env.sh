@@ -11,6 +11,8 @@ asan_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 export PATH="$asan_root/build-asan/bin:$PATH"
 export NATIVE_PTY_ADDON="$asan_root/build-asan/build/Release/native_pty.node"
+# The vt-pipe the tests start (src/forwarder/sessions.ts): the sanitizer build of it as well.
+export NATIVE_PTY_VT_PIPE="$asan_root/build-asan/build/Release/vt-pipe"
 export NATIVE_PTY_ASAN_LOGS="$asan_logs"
 export NODE_OPTIONS="--require $asan_root/scripts/asan/node-hooks.cjs${NODE_OPTIONS:+ $NODE_OPTIONS}"
 

@@ -1,0 +1,425 @@
+#include "forwarder.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "../posix/pty.h"
+#include "../posix/spawn.h"
+#include "../posix/system_error.h"
+#include "frames.h"
+#include "json.h"
+
+extern char** environ;
+
+namespace vt_pipe {
+
+using native_pty::SystemError;
+using native_pty::UniqueFd;
+
+namespace {
+
+// Input waiting for the terminal, from the local keyboard and clients together: past this,
+// they are not read until the terminal has taken some (a paste waits; nothing is dropped).
+constexpr size_t kInputLimit = 1 << 20;
+// After the command exits, output still in flight is read until the terminal hangs up; a
+// grandchild that keeps the terminal open ends that after this much quiet.
+constexpr double kQuietAfterExit = 0.1;
+// After the exit, a client that takes nothing for this long is let go, and nobody is waited
+// for longer than kMaxExitWait.
+constexpr double kClientStall = 5;
+constexpr double kMaxExitWait = 60;
+// After a hang-up (SIGTERM, SIGHUP), the command's group gets SIGKILL if it outlives this.
+constexpr double kHangUpGrace = 3;
+
+int signalPipe[2] = {-1, -1};
+
+void onSignalCaught(int sig) {
+  const int saved = errno;
+  const unsigned char byte = static_cast<unsigned char>(sig);
+  (void)::write(signalPipe[1], &byte, 1);
+  errno = saved;
+}
+
+double now() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+bool writeAll(int fd, const char* data, size_t length) {
+  while (length > 0) {
+    const ssize_t n = ::write(fd, data, length);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        ::poll(&p, 1, -1);
+        continue;
+      }
+      return false;
+    }
+    data += n;
+    length -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Forwarder::Forwarder(ForwarderOptions options) : options_(std::move(options)) {}
+
+Forwarder::~Forwarder() {
+  if (!socketPath_.empty()) ::unlink(socketPath_.c_str());
+  terminal_.restore();
+}
+
+int Forwarder::run() {
+  start();
+  loop();
+  if (WIFSIGNALED(waitStatus_)) return 128 + WTERMSIG(waitStatus_);
+  return WEXITSTATUS(waitStatus_);
+}
+
+void Forwarder::start() {
+  prepareControlDir(options_.controlDir);
+  dir_ = createSessionDir(options_.controlDir, options_.sessionId);
+  socketPath_ = dir_ + "/ipc.sock";
+  sockaddr_un address{};
+  if (socketPath_.size() >= sizeof address.sun_path) {
+    socketPath_.clear();
+    throw Failure{"the socket path " + dir_ + "/ipc.sock is too long for a Unix socket"};
+  }
+
+  unsigned cols = options_.cols;
+  unsigned rows = options_.rows;
+  if (!options_.headless) terminal_.size(&cols, &rows);
+  char cwd[PATH_MAX];
+  info_.id = options_.sessionId;
+  info_.name = options_.name;
+  info_.command = options_.command;
+  info_.cwd = ::getcwd(cwd, sizeof cwd) != nullptr ? cwd : "/";
+  info_.forwarderPid = ::getpid();
+  info_.startedAt = isoNow();
+  info_.cols = cols;
+  info_.rows = rows;
+  info_.headless = options_.headless;
+  saveSession();
+
+  std::string commandLine;
+  for (const std::string& arg : options_.command) commandLine += (commandLine.empty() ? "" : " ") + arg;
+  record_ = std::make_unique<Record>(dir_, cols, rows, commandLine, options_.recordInput);
+
+  if (::pipe2(signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) throw SystemError{errno, "pipe2", "", "signals"};
+  struct sigaction action {};
+  action.sa_handler = onSignalCaught;
+  action.sa_flags = SA_RESTART;
+  ::sigemptyset(&action.sa_mask);
+  for (int sig : {SIGCHLD, SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT}) ::sigaction(sig, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!listener_) throw SystemError{errno, "socket", "", "ipc.sock"};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, socketPath_.c_str(), socketPath_.size() + 1);
+  // Created 0600 from the start, not chmod'ed after: no moment at which another user could
+  // connect (the directory is 0700 as well).
+  const mode_t oldMask = ::umask(0177);
+  const int bound = ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+  const int bindErr = errno;
+  ::umask(oldMask);
+  if (bound != 0) throw SystemError{bindErr, "bind", socketPath_, "ipc.sock"};
+  if (::listen(listener_.get(), 64) != 0) throw SystemError{errno, "listen", socketPath_, "ipc.sock"};
+
+  native_pty::SpawnSpec spec;
+  spec.file = options_.command[0];
+  spec.args.assign(options_.command.begin() + 1, options_.command.end());
+  bool hasTerm = false;
+  for (char** e = environ; *e != nullptr; ++e) {
+    spec.env.emplace_back(*e);
+    if (std::strncmp(*e, "TERM=", 5) == 0) hasTerm = true;
+  }
+  if (!hasTerm) spec.env.emplace_back("TERM=xterm-256color");
+  spec.cwd = info_.cwd;
+  spec.cols = static_cast<unsigned short>(cols);
+  spec.rows = static_cast<unsigned short>(rows);
+  native_pty::SpawnedChild child;
+  try {
+    child = native_pty::spawnInPty(spec);
+  } catch (const SystemError& error) {
+    // The session ends before it began; session.json says so, with the status a shell gives.
+    const bool exec = error.syscall == "execve" || error.syscall == "execvp";
+    info_.exited = true;
+    info_.status = "exited";
+    info_.exitCode = !exec ? kForwarderFailed : error.err == ENOENT ? kNotFound : kCannotExecute;
+    info_.endedAt = isoNow();
+    saveSession();
+    throw;
+  }
+  master_ = std::move(child.master);
+  info_.pid = child.pid;
+  info_.status = "running";
+  saveSession();
+
+  // stdin stays blocking (its flags are shared with the user's shell): it is read only when
+  // poll says it is readable, and a raw terminal then returns what it has.
+  if (!options_.headless) {
+    terminal_.enterRaw();
+  } else {
+    stdinOpen_ = false;
+    stdoutOpen_ = false;
+  }
+}
+
+void Forwarder::saveSession() { writeSessionJson(dir_, info_); }
+
+void Forwarder::loop() {
+  std::vector<pollfd> fds;
+  for (;;) {
+    const double t = now();
+    if (finished_) {
+      for (auto& c : clients_) {
+        if (!c->closed() && t - c->lastProgress() > kClientStall) c->close();
+      }
+      clients_.erase(std::remove_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->closed(); }),
+                     clients_.end());
+      if (clients_.empty() || t - finishedAt_ > kMaxExitWait) return;
+    }
+    if (reaped_ && !outputEnded_ && t - lastOutputAt_ > kQuietAfterExit && t - reapedAt_ > kQuietAfterExit) endOutput();
+    if (killAt_ > 0 && !reaped_ && t > killAt_) {
+      ::kill(-info_.pid, SIGKILL);
+      killAt_ = 0;
+    }
+    if (reaped_ && outputEnded_ && !finished_) finish();
+
+    fds.clear();
+    fds.push_back({signalPipe[0], POLLIN, 0});
+    fds.push_back({listener_.get(), POLLIN, 0});
+    const bool inputRoom = pendingInput_.size() < kInputLimit && !outputEnded_;
+    const size_t masterAt = fds.size();
+    if (master_ && !outputEnded_) {
+      fds.push_back({master_.get(), static_cast<short>(POLLIN | (pendingInput_.empty() ? 0 : POLLOUT)), 0});
+    }
+    const size_t stdinAt = fds.size();
+    if (stdinOpen_ && inputRoom) fds.push_back({STDIN_FILENO, POLLIN, 0});
+    const size_t clientsAt = fds.size();
+    for (const auto& c : clients_) {
+      short events = 0;
+      if (c->wantsRead() && inputRoom) events |= POLLIN;
+      if (c->wantsWrite(*record_, finished_)) events |= POLLOUT;
+      fds.push_back({c->fd(), events, 0});
+    }
+    int timeout = -1;
+    if ((reaped_ && !outputEnded_) || killAt_ > 0) timeout = 20;
+    if (finished_) timeout = 100;
+    const int ready = ::poll(fds.data(), fds.size(), timeout);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError{errno, "poll", "", "event loop"};
+    }
+    if (fds[0].revents != 0) onSignal();
+    if (fds[1].revents != 0) acceptClients();
+    if (masterAt < stdinAt) {
+      const short re = fds[masterAt].revents;
+      if (re & POLLOUT) writeInput();
+      if (re & (POLLIN | POLLHUP | POLLERR)) readOutput();
+    }
+    if (stdinAt < clientsAt && fds[stdinAt].revents != 0) readLocalInput();
+    for (size_t i = clientsAt; i < fds.size(); ++i) {
+      Client& c = *clients_[i - clientsAt];
+      const short re = fds[i].revents;
+      if (re & (POLLIN | POLLHUP | POLLERR)) c.onReadable(*this, *record_);
+      if (!c.closed()) c.flush(*record_, finished_, exitJson_, now());
+    }
+    if (!pendingInput_.empty() && master_ && !outputEnded_) writeInput();
+    clients_.erase(std::remove_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->closed(); }),
+                   clients_.end());
+  }
+}
+
+void Forwarder::onSignal() {
+  unsigned char sigs[64];
+  ssize_t n;
+  while ((n = ::read(signalPipe[0], sigs, sizeof sigs)) > 0) {
+    for (ssize_t i = 0; i < n; ++i) {
+      const int sig = sigs[i];
+      if (sig == SIGCHLD) {
+        int status;
+        if (!reaped_ && ::waitpid(info_.pid, &status, WNOHANG) == info_.pid) {
+          reaped_ = true;
+          waitStatus_ = status;
+          reapedAt_ = now();
+        }
+      } else if (sig == SIGWINCH) {
+        unsigned cols, rows;
+        if (!options_.headless && terminal_.size(&cols, &rows)) applySize(cols, rows);
+      } else if (sig == SIGINT || sig == SIGQUIT) {
+        const pid_t group = master_ ? native_pty::foregroundGroup(master_.get()) : -1;
+        ::kill(group > 0 ? -group : -info_.pid, sig);
+      } else {
+        // SIGTERM, or SIGHUP when the local terminal went away: hang the command up.
+        if (sig == SIGHUP) stdoutOpen_ = stdinOpen_ = false;
+        hangUp();
+      }
+    }
+  }
+}
+
+void Forwarder::hangUp() {
+  if (!outputEnded_) endOutput();
+  master_.reset();
+  if (!reaped_) {
+    ::kill(-info_.pid, SIGHUP);
+    ::kill(-info_.pid, SIGCONT);
+    killAt_ = now() + kHangUpGrace;
+  }
+}
+
+void Forwarder::readOutput() {
+  char buffer[64 * 1024];
+  // A few reads per turn, then the clients and the keyboard get theirs.
+  for (int i = 0; i < 4; ++i) {
+    const ssize_t n = ::read(master_.get(), buffer, sizeof buffer);
+    if (n > 0) {
+      lastOutputAt_ = now();
+      record_->output(buffer, static_cast<size_t>(n));
+      if (stdoutOpen_ && !writeAll(STDOUT_FILENO, buffer, static_cast<size_t>(n))) stdoutOpen_ = false;
+      flushClients();
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    // EIO (Linux) or end of file: every holder of the terminal has closed it.
+    endOutput();
+    return;
+  }
+}
+
+void Forwarder::flushClients() {
+  const double t = now();
+  for (auto& c : clients_) c->flush(*record_, finished_, exitJson_, t);
+}
+
+void Forwarder::endOutput() { outputEnded_ = true; }
+
+void Forwarder::writeInput() {
+  while (!pendingInput_.empty()) {
+    const ssize_t n = ::write(master_.get(), pendingInput_.data(), pendingInput_.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) pendingInput_.clear();  // the terminal is gone: nobody reads input now
+      return;
+    }
+    pendingInput_.erase(0, static_cast<size_t>(n));
+  }
+}
+
+void Forwarder::readLocalInput() {
+  char buffer[16 * 1024];
+  const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+  if (n > 0) {
+    input(buffer, static_cast<size_t>(n));
+  } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+    stdinOpen_ = false;
+  }
+}
+
+void Forwarder::input(const char* data, size_t length) {
+  if (outputEnded_ || !master_) return;
+  pendingInput_.append(data, length);
+  record_->input(data, length);
+}
+
+void Forwarder::resize(unsigned cols, unsigned rows) {
+  if (cols == 0) {
+    cols = options_.cols;
+    rows = options_.rows;
+    if (!options_.headless) terminal_.size(&cols, &rows);
+  }
+  applySize(cols, rows);
+}
+
+void Forwarder::signal(int sig) {
+  if (!reaped_) ::kill(-info_.pid, sig);
+}
+
+void Forwarder::applySize(unsigned cols, unsigned rows) {
+  const bool same = cols == info_.cols && rows == info_.rows;
+  info_.cols = cols;
+  info_.rows = rows;
+  if (master_) {
+    native_pty::setWindowSize(master_.get(), static_cast<unsigned short>(cols), static_cast<unsigned short>(rows));
+    // The kernel signals only a change; a resize to the same size must still make the program
+    // redraw.
+    const pid_t group = native_pty::foregroundGroup(master_.get());
+    if (same && group > 0) ::kill(-group, SIGWINCH);
+  }
+  record_->resize(cols, rows);
+  if (!finished_) saveSession();
+  std::string payload(4, '\0');
+  payload[0] = static_cast<char>(cols >> 8);
+  payload[1] = static_cast<char>(cols);
+  payload[2] = static_cast<char>(rows >> 8);
+  payload[3] = static_cast<char>(rows);
+  const std::string frame = encodeFrame(kResize, payload);
+  for (auto& c : clients_) c->queueControl(frame);
+  flushClients();
+}
+
+void Forwarder::acceptClients() {
+  for (;;) {
+    UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!fd) return;
+    ucred peer{};
+    socklen_t length = sizeof peer;
+    // Only this user and root; anyone else is closed before HELLO.
+    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 ||
+        (peer.uid != ::getuid() && peer.uid != 0)) {
+      continue;
+    }
+    auto client = std::make_unique<Client>(std::move(fd), now());
+    client->queueControl(encodeFrame(kHello, helloJson()));
+    client->flush(*record_, finished_, exitJson_, now());
+    clients_.push_back(std::move(client));
+  }
+}
+
+std::string Forwarder::helloJson() const {
+  const auto optional = [](bool has, int value) { return has ? std::to_string(value) : std::string("null"); };
+  return "{\"protocol\":1,\"sessionId\":" + jsonString(info_.id) + ",\"pid\":" + std::to_string(info_.pid) +
+         ",\"cols\":" + std::to_string(info_.cols) + ",\"rows\":" + std::to_string(info_.rows) +
+         ",\"startOffset\":0,\"endOffset\":" + std::to_string(record_->endOffset()) + ",\"status\":\"" +
+         info_.status + "\",\"exitCode\":" + optional(info_.exited && info_.exitCode >= 0, info_.exitCode) +
+         ",\"signal\":" + optional(info_.exited && info_.signal > 0, info_.signal) + "}";
+}
+
+void Forwarder::finish() {
+  finished_ = true;
+  finishedAt_ = now();
+  master_.reset();
+  record_->finish();
+  info_.exited = true;
+  info_.status = "exited";
+  info_.exitCode = WIFEXITED(waitStatus_) ? WEXITSTATUS(waitStatus_) : -1;
+  info_.signal = WIFSIGNALED(waitStatus_) ? WTERMSIG(waitStatus_) : 0;
+  info_.endedAt = isoNow();
+  // The status is on disk before the socket goes away.
+  saveSession();
+  exitJson_ = "{\"exitCode\":" + (info_.exitCode >= 0 ? std::to_string(info_.exitCode) : "null") +
+              ",\"signal\":" + (info_.signal > 0 ? std::to_string(info_.signal) : "null") + "}";
+  terminal_.restore();
+  flushClients();
+}
+
+}  // namespace vt_pipe
