@@ -12,9 +12,15 @@ const esmWrapper = (entry: string) => `// One implementation for import and requ
 export * from './${entry}.cjs';
 `;
 
-// `native-pty/activity` and `native-pty/ansi` are pure TypeScript: they never load the addon, so
-// they work on any platform, also where no native build exists.
-const ENTRIES = { index: 'src/index.ts', activity: 'src/activity/index.ts', ansi: 'src/ansi.ts' };
+// `native-pty/activity`, `native-pty/ansi` and `native-pty/forwarder` (vt-pipe's client) are pure
+// TypeScript: they never load the addon, so they work on any platform, also where no native
+// build exists.
+const ENTRIES = {
+  index: 'src/index.ts',
+  activity: 'src/activity/index.ts',
+  ansi: 'src/ansi.ts',
+  forwarder: 'src/forwarder/index.ts',
+};
 
 export default defineConfig({
   entry: ENTRIES,
@@ -22,7 +28,12 @@ export default defineConfig({
   // ESM bundle is built only for its .d.ts; onSuccess replaces its code with the wrapper.
   format: ['esm', 'cjs'],
   dts: true,
+  // Maps without the sources embedded: stack traces (with --enable-source-maps) still name the
+  // src/ file and line; embedding every source doubled the JavaScript in the tarball.
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
   // The loader finds the package root from import.meta.url, which CJS needs shimmed.
   shims: true,
   clean: true,

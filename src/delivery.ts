@@ -6,6 +6,7 @@
  * no timer here: an idle server costs no wake-ups at all, whatever the number of sessions.
  */
 import { addon, BATCH_STRIDE } from './native.js';
+import { rethrowLater } from './rethrow-later.js';
 
 /** What the drain needs from a session. */
 export interface DeliveredSession {
@@ -65,14 +66,6 @@ function updateRef(): void {
   if (want === handleRefed) return;
   addon().setWakeRef(want);
   handleRefed = want;
-}
-
-export function rethrowLater(err: unknown): void {
-  // Surfaces as an uncaught exception, as a throwing EventEmitter listener normally would,
-  // without stopping the other sessions of this batch from being served.
-  process.nextTick(() => {
-    throw err;
-  });
 }
 
 /** The wake handler: one native call, then dispatch. */

@@ -17,3 +17,6 @@ export { AbortError, runCommand, runShell } from './run-command.js';
 export type { RunOptions, RunResult, ShellOptions } from './run-command.js';
 
 export { stripAnsi } from './ansi.js';
+
+export { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
+export type { AttachOptions, SessionListing, StartOptions } from './forwarder/index.js';

@@ -18,7 +18,8 @@ import {
   validateSize,
   validateWriteData,
 } from './options.js';
-import { addSession, enableDelivery, refChanged, rethrowLater } from './delivery.js';
+import { addSession, enableDelivery, refChanged } from './delivery.js';
+import { rethrowLater } from './rethrow-later.js';
 import { toSignalNumber } from './signals.js';
 import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions, OutputObserver } from './types.js';
 import { OutputObservers } from './output-observers.js';

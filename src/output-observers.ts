@@ -4,7 +4,7 @@
  * and never keeps the others, the 'data' listeners or the exit from their due.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { rethrowLater } from './delivery.js';
+import { rethrowLater } from './rethrow-later.js';
 import type { IDisposable, OutputObserver } from './types.js';
 import { validateFunction, validateObject } from './validate.js';
 
