@@ -49,6 +49,8 @@ interface Figures {
   /** V8's heap, for reading the RSS: what JavaScript holds, and what V8 keeps committed. */
   heapUsedMB: number;
   heapTotalMB: number;
+  /** Memory outside the V8 heap that JavaScript objects hold (Buffers among it). */
+  externalMB: number;
 }
 
 async function measure(): Promise<Figures> {
@@ -67,6 +69,7 @@ async function measure(): Promise<Figures> {
     threads: field('Threads'),
     heapUsedMB: heap.heapUsed / 2 ** 20,
     heapTotalMB: heap.heapTotal / 2 ** 20,
+    externalMB: heap.external / 2 ** 20,
   };
 }
 
@@ -182,7 +185,7 @@ async function churn(concurrent: number, ms: number): Promise<ChurnStats> {
 function row(label: string, f: Figures): string {
   return (
     `  ${label.padEnd(26)} ${String(f.fds).padStart(5)} ${f.rssMB.toFixed(1).padStart(8)} ${String(f.threads).padStart(8)}` +
-    `   ${f.heapUsedMB.toFixed(1).padStart(6)} / ${f.heapTotalMB.toFixed(1)}`
+    `   ${f.heapUsedMB.toFixed(1).padStart(6)} / ${f.heapTotalMB.toFixed(1).padEnd(6)}  ${f.externalMB.toFixed(1).padStart(8)}`
   );
 }
 
@@ -208,7 +211,7 @@ console.log(
     `endings ${JSON.stringify(ch.endings)}`,
 );
 
-console.log(`  ${'checkpoint'.padEnd(26)} ${'fds'.padStart(5)} ${'RSS MB'.padStart(8)} ${'threads'.padStart(8)}   V8 heap used / committed MB`);
+console.log(`  ${'checkpoint'.padEnd(26)} ${'fds'.padStart(5)} ${'RSS MB'.padStart(8)} ${'threads'.padStart(8)}   V8 heap used / committed MB   external MB`);
 console.log(row('start (after warm-up)', start));
 console.log(row(`after ${CYCLES} cycles`, afterCycles));
 console.log(row('end (after churn)', end));
