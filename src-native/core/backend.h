@@ -64,4 +64,8 @@ class Poller {
 // The kernel's short name of a process ("bash", "vim"), or "" when it is gone or unknown.
 std::string processName(pid_t pid);
 
+// Hands memory the allocator holds free back to the kernel, where the allocator keeps it
+// otherwise (glibc keeps freed chunks of a thread's arena mapped); a no-op elsewhere.
+void releaseFreeMemory();
+
 }  // namespace native_pty

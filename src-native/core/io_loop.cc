@@ -17,6 +17,11 @@ namespace {
 constexpr size_t kReadBudgetPerEvent = 1024 * 1024;
 // How often exits are polled for children without an exit watch (Linux before 5.3).
 constexpr int kPolledExitMs = 20;
+// After this much output, once the sessions have been quiet this long, the buffers it passed
+// through are handed back to the kernel: without it, glibc keeps the peak of a burst (1,000
+// sessions streaming at once: about 10 MB) mapped for the life of the process.
+constexpr size_t kReleaseAfterBytes = 16 * 1024 * 1024;
+constexpr int64_t kQuietBeforeReleaseMs = 200;
 
 uint32_t idOf(uint64_t token) { return static_cast<uint32_t>(token / 2); }
 bool isExitToken(uint64_t token) { return token % 2 == 1; }
@@ -36,7 +41,17 @@ void SessionManager::run(uint64_t generation) {
     for (const PollEvent& event : events) onEvent(lock, event);
     runTimers(lock, nowMs());
     sweepOrphans();
+    releaseAfterBurst(lock, nowMs());
   }
+}
+
+void SessionManager::releaseAfterBurst(std::unique_lock<std::mutex>& lock, int64_t now) {
+  if (readSinceRelease_ < kReleaseAfterBytes || now - lastReadMs_ < kQuietBeforeReleaseMs) return;
+  readSinceRelease_ = 0;
+  // Outside the lock: the JavaScript thread's calls do not wait for it.
+  lock.unlock();
+  releaseFreeMemory();
+  lock.lock();
 }
 
 void SessionManager::onEvent(std::unique_lock<std::mutex>& lock, const PollEvent& event) {
@@ -82,6 +97,8 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
     if (n > 0) {
       s.output.insert(s.output.end(), scratch_.data(), scratch_.data() + n);
       total += static_cast<size_t>(n);
+      readSinceRelease_ += static_cast<size_t>(n);
+      lastReadMs_ = nowMs();
       continue;
     }
     if (n < 0 && err == EINTR) continue;
@@ -190,6 +207,7 @@ int SessionManager::nextTimeoutMs(int64_t now) const {
     if (s.exitPolled()) sooner(kPolledExitMs);
     if (s.inGrace()) sooner(s.graceDeadlineMs - now);
   }
+  if (readSinceRelease_ >= kReleaseAfterBytes) sooner(lastReadMs_ + kQuietBeforeReleaseMs - now);
   return static_cast<int>(std::min<int64_t>(timeout, INT_MAX));
 }
 

@@ -95,6 +95,7 @@ class SessionManager {
   void markReady(Session& s, WakeUrgency wake);
   int nextTimeoutMs(int64_t now) const;
   void runTimers(std::unique_lock<std::mutex>& lock, int64_t now);
+  void releaseAfterBurst(std::unique_lock<std::mutex>& lock, int64_t now);
 
   // session_exit.cc: the exit policy, the only place a session's phase changes.
   void tryReap(Session& s);
@@ -122,6 +123,10 @@ class SessionManager {
   std::unordered_set<uint32_t> timed_;    // exitPolled() or inGrace()
   std::unordered_set<uint32_t> orphans_;  // their environment is gone; reaped, then erased
   std::vector<char> scratch_;             // the I/O thread's read buffer
+  // Output read since memory was last handed back (see releaseAfterBurst), and when the last
+  // of it came.
+  size_t readSinceRelease_ = 0;
+  int64_t lastReadMs_ = 0;
   std::vector<uint32_t> closeRequests_;
 };
 

@@ -1,5 +1,8 @@
-// The Linux backend's view of other processes: /proc.
+// The Linux backend's view of processes: /proc, and the allocator of this one.
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include <string>
@@ -16,6 +19,13 @@ std::string processName(pid_t pid) {
   const ssize_t n = ::read(fd.get(), name, sizeof name);
   if (n <= 0) return "";
   return std::string(name, name[n - 1] == '\n' ? n - 1 : n);
+}
+
+void releaseFreeMemory() {
+#ifdef __GLIBC__
+  // Every arena, and the free pages inside them (glibc 2.8+), not just the top of the heap.
+  ::malloc_trim(0);
+#endif
 }
 
 }  // namespace native_pty
