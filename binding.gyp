@@ -57,6 +57,8 @@
         "src-native/forwarder/main.cc",
         "src-native/forwarder/record.cc",
         "src-native/forwarder/session_dir.cc",
+        "src-native/forwarder/signal_pipe.cc",
+        "src-native/forwarder/startup.cc",
         "src-native/posix/pty.cc",
         "src-native/posix/spawn.cc",
         "src-native/posix/system_error.cc"

@@ -1,12 +1,10 @@
 #include "forwarder.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,12 +15,10 @@
 #include <cstring>
 
 #include "../posix/pty.h"
-#include "../posix/spawn.h"
 #include "../posix/system_error.h"
 #include "frames.h"
 #include "json.h"
-
-extern char** environ;
+#include "signal_pipe.h"
 
 namespace vt_pipe {
 
@@ -44,20 +40,7 @@ constexpr double kMaxExitWait = 60;
 // After a hang-up (SIGTERM, SIGHUP), the command's group gets SIGKILL if it outlives this.
 constexpr double kHangUpGrace = 3;
 
-int signalPipe[2] = {-1, -1};
-
-void onSignalCaught(int sig) {
-  const int saved = errno;
-  const unsigned char byte = static_cast<unsigned char>(sig);
-  (void)::write(signalPipe[1], &byte, 1);
-  errno = saved;
-}
-
-double now() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+double now() { return monotonicNow(); }
 
 bool writeAll(int fd, const char* data, size_t length) {
   while (length > 0) {
@@ -93,96 +76,6 @@ int Forwarder::run() {
   return WEXITSTATUS(waitStatus_);
 }
 
-void Forwarder::start() {
-  prepareControlDir(options_.controlDir);
-  dir_ = createSessionDir(options_.controlDir, options_.sessionId);
-  socketPath_ = dir_ + "/ipc.sock";
-  sockaddr_un address{};
-  if (socketPath_.size() >= sizeof address.sun_path) {
-    socketPath_.clear();
-    throw Failure{"the socket path " + dir_ + "/ipc.sock is too long for a Unix socket"};
-  }
-
-  unsigned cols = options_.cols;
-  unsigned rows = options_.rows;
-  if (!options_.headless) terminal_.size(&cols, &rows);
-  char cwd[PATH_MAX];
-  info_.id = options_.sessionId;
-  info_.name = options_.name;
-  info_.command = options_.command;
-  info_.cwd = ::getcwd(cwd, sizeof cwd) != nullptr ? cwd : "/";
-  info_.forwarderPid = ::getpid();
-  info_.startedAt = isoNow();
-  info_.cols = cols;
-  info_.rows = rows;
-  info_.headless = options_.headless;
-  saveSession();
-
-  std::string commandLine;
-  for (const std::string& arg : options_.command) commandLine += (commandLine.empty() ? "" : " ") + arg;
-  record_ = std::make_unique<Record>(dir_, cols, rows, commandLine, options_.recordInput);
-
-  if (::pipe2(signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) throw SystemError{errno, "pipe2", "", "signals"};
-  struct sigaction action {};
-  action.sa_handler = onSignalCaught;
-  action.sa_flags = SA_RESTART;
-  ::sigemptyset(&action.sa_mask);
-  for (int sig : {SIGCHLD, SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT}) ::sigaction(sig, &action, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
-  listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!listener_) throw SystemError{errno, "socket", "", "ipc.sock"};
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, socketPath_.c_str(), socketPath_.size() + 1);
-  // Created 0600 from the start, not chmod'ed after: no moment at which another user could
-  // connect (the directory is 0700 as well).
-  const mode_t oldMask = ::umask(0177);
-  const int bound = ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
-  const int bindErr = errno;
-  ::umask(oldMask);
-  if (bound != 0) throw SystemError{bindErr, "bind", socketPath_, "ipc.sock"};
-  if (::listen(listener_.get(), 64) != 0) throw SystemError{errno, "listen", socketPath_, "ipc.sock"};
-
-  native_pty::SpawnSpec spec;
-  spec.file = options_.command[0];
-  spec.args.assign(options_.command.begin() + 1, options_.command.end());
-  bool hasTerm = false;
-  for (char** e = environ; *e != nullptr; ++e) {
-    spec.env.emplace_back(*e);
-    if (std::strncmp(*e, "TERM=", 5) == 0) hasTerm = true;
-  }
-  if (!hasTerm) spec.env.emplace_back("TERM=xterm-256color");
-  spec.cwd = info_.cwd;
-  spec.cols = static_cast<unsigned short>(cols);
-  spec.rows = static_cast<unsigned short>(rows);
-  native_pty::SpawnedChild child;
-  try {
-    child = native_pty::spawnInPty(spec);
-  } catch (const SystemError& error) {
-    // The session ends before it began; session.json says so, with the status a shell gives.
-    const bool exec = error.syscall == "execve" || error.syscall == "execvp";
-    info_.exited = true;
-    info_.status = "exited";
-    info_.exitCode = !exec ? kForwarderFailed : error.err == ENOENT ? kNotFound : kCannotExecute;
-    info_.endedAt = isoNow();
-    saveSession();
-    throw;
-  }
-  master_ = std::move(child.master);
-  info_.pid = child.pid;
-  info_.status = "running";
-  saveSession();
-
-  // stdin stays blocking (its flags are shared with the user's shell): it is read only when
-  // poll says it is readable, and a raw terminal then returns what it has.
-  if (!options_.headless) {
-    terminal_.enterRaw();
-  } else {
-    stdinOpen_ = false;
-    stdoutOpen_ = false;
-  }
-}
-
 void Forwarder::saveSession() { writeSessionJson(dir_, info_); }
 
 void Forwarder::loop() {
@@ -205,7 +98,7 @@ void Forwarder::loop() {
     if (reaped_ && outputEnded_ && !finished_) finish();
 
     fds.clear();
-    fds.push_back({signalPipe[0], POLLIN, 0});
+    fds.push_back({signals_.readFd(), POLLIN, 0});
     fds.push_back({listener_.get(), POLLIN, 0});
     const bool inputRoom = pendingInput_.size() < kInputLimit && !outputEnded_;
     const size_t masterAt = fds.size();
@@ -250,29 +143,24 @@ void Forwarder::loop() {
 }
 
 void Forwarder::onSignal() {
-  unsigned char sigs[64];
-  ssize_t n;
-  while ((n = ::read(signalPipe[0], sigs, sizeof sigs)) > 0) {
-    for (ssize_t i = 0; i < n; ++i) {
-      const int sig = sigs[i];
-      if (sig == SIGCHLD) {
-        int status;
-        if (!reaped_ && ::waitpid(info_.pid, &status, WNOHANG) == info_.pid) {
-          reaped_ = true;
-          waitStatus_ = status;
-          reapedAt_ = now();
-        }
-      } else if (sig == SIGWINCH) {
-        unsigned cols, rows;
-        if (!options_.headless && terminal_.size(&cols, &rows)) applySize(cols, rows);
-      } else if (sig == SIGINT || sig == SIGQUIT) {
-        const pid_t group = master_ ? native_pty::foregroundGroup(master_.get()) : -1;
-        ::kill(group > 0 ? -group : -info_.pid, sig);
-      } else {
-        // SIGTERM, or SIGHUP when the local terminal went away: hang the command up.
-        if (sig == SIGHUP) stdoutOpen_ = stdinOpen_ = false;
-        hangUp();
+  for (int sig; (sig = signals_.next()) != 0;) {
+    if (sig == SIGCHLD) {
+      int status;
+      if (!reaped_ && ::waitpid(info_.pid, &status, WNOHANG) == info_.pid) {
+        reaped_ = true;
+        waitStatus_ = status;
+        reapedAt_ = now();
       }
+    } else if (sig == SIGWINCH) {
+      unsigned cols, rows;
+      if (!options_.headless && terminal_.size(&cols, &rows)) applySize(cols, rows);
+    } else if (sig == SIGINT || sig == SIGQUIT) {
+      const pid_t group = master_ ? native_pty::foregroundGroup(master_.get()) : -1;
+      ::kill(group > 0 ? -group : -info_.pid, sig);
+    } else {
+      // SIGTERM, or SIGHUP when the local terminal went away: hang the command up.
+      if (sig == SIGHUP) stdoutOpen_ = stdinOpen_ = false;
+      hangUp();
     }
   }
 }

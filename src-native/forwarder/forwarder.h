@@ -15,6 +15,7 @@
 #include "local_terminal.h"
 #include "record.h"
 #include "session_dir.h"
+#include "signal_pipe.h"
 
 namespace vt_pipe {
 
@@ -43,7 +44,7 @@ class Forwarder : private ClientRequests {
   int run();
 
  private:
-  void start();
+  void start();  // startup.cc
   void loop();
   void onSignal();
   void readOutput();
@@ -69,6 +70,7 @@ class Forwarder : private ClientRequests {
   std::string socketPath_;
   LocalTerminal terminal_;
   std::unique_ptr<Record> record_;
+  SignalPipe signals_;
   native_pty::UniqueFd listener_;
   native_pty::UniqueFd master_;
   std::vector<std::unique_ptr<Client>> clients_;
