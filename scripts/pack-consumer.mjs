@@ -93,6 +93,7 @@ try { spawn('/bin/sh', ['-c', 'true']); console.log('LOADED') } catch (e) { cons
 const NO_ADDON = `
 import { stripAnsi } from 'native-pty/ansi';
 import { ActivityDetector, parseStatusLine } from 'native-pty/activity';
+import { FrameDecoder, listSessions } from 'native-pty/forwarder';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let guarded = 'imported';
@@ -111,6 +112,7 @@ console.log(JSON.stringify({
   status: parseStatusLine('\\u273b Crafting\\u2026 (205s \\u00b7 \\u2191 6.0k tokens)')?.text ?? null,
   requiredAnsi: typeof require('native-pty/ansi').stripAnsi,
   requiredActivity: typeof require('native-pty/activity').parseStatusLine,
+  forwarder: [typeof FrameDecoder, (await listSessions('/nonexistent-control-dir')).length, typeof require('native-pty/forwarder').ForwardedSession],
   guarded,
 }));
 `;
