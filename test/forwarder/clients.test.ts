@@ -8,22 +8,13 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ForwardedSession, listSessions, readSession, startSession } from '../../src/forwarder/index.js';
 import { FrameType, MAX_PAYLOAD } from '../../src/forwarder/protocol.js';
-import { controlDir, RawClient } from '../helpers/forwarder.js';
+import { controlDirsPerTest, RawClient } from '../helpers/forwarder.js';
 import { fixture, runNode, until } from '../helpers/index.js';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.remove();
-});
-
-function scratch(): string {
-  const d = controlDir();
-  dirs.push(d);
-  return d.dir;
-}
+const scratch = controlDirsPerTest();
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

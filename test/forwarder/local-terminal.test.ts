@@ -5,22 +5,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NativePty } from '../../src/index.js';
 import { readSession } from '../../src/forwarder/sessions.js';
-import { castOutput, controlDir, VT_PIPE } from '../helpers/forwarder.js';
+import { castOutput, controlDirsPerTest, VT_PIPE } from '../helpers/forwarder.js';
 import { collect, until, waitForOutput } from '../helpers/index.js';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.remove();
-});
-
-function scratch(): string {
-  const d = controlDir();
-  dirs.push(d);
-  return d.dir;
-}
+const scratch = controlDirsPerTest();
 
 /** `seq 1 n` as a terminal shows it. */
 const seqText = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}\r\n`).join('');

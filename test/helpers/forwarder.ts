@@ -3,10 +3,27 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { encodeFrame, FrameDecoder, type Frame, FrameType } from '../../src/forwarder/protocol.js';
 import { vtPipePath } from '../../src/forwarder/sessions.js';
 
 export const VT_PIPE = vtPipePath();
+
+/**
+ * For a test file: scratch() makes a fresh control directory for one test, and every one made
+ * is deleted after its test.
+ */
+export function controlDirsPerTest(): () => string {
+  const made: Array<{ remove: () => void }> = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) d.remove();
+  });
+  return () => {
+    const d = controlDir();
+    made.push(d);
+    return d.dir;
+  };
+}
 
 /** A fresh control directory (0700, as mkdtemp makes it); remove() deletes it. */
 export function controlDir(): { dir: string; remove: () => void } {
