@@ -117,6 +117,26 @@ console.log(JSON.stringify({
 }));
 `;
 
+/**
+ * `npx vt-pipe --version`, then a headless session of `echo; exit 7` through the bin: its exit
+ * status and what its record holds.
+ */
+export function vtPipeReport(dir, env) {
+  const bin = path.join(dir, 'node_modules', '.bin', 'vt-pipe');
+  const control = fs.mkdtempSync(path.join(dir, 'control-'));
+  const version = run(bin, ['--version'], { cwd: dir, env, timeout: 30_000 });
+  const session = run(bin, ['--headless', '--control-dir', control, '--session-id', 'pack', '--', 'sh', '-c', 'echo from-vt-pipe; exit 7'], {
+    cwd: dir,
+    env,
+    timeout: 30_000,
+  });
+  let record = null;
+  try {
+    record = fs.readFileSync(path.join(control, 'pack', 'output.raw'), 'utf8');
+  } catch {}
+  return { version: version.out.trim(), status: session.status, record, shown: session.shown };
+}
+
 /** Runs the no-addon program; returns its exit status and report. */
 export function noAddonReport(dir, env) {
   fs.writeFileSync(path.join(dir, 'no-addon.mjs'), NO_ADDON);

@@ -68,4 +68,21 @@ for (const file of files) {
   const kb = (fs.statSync(full).size / 1024).toFixed(1);
   console.log(`prebuild: prebuilds/${tuple}/${file} (${kb} KiB) in ${Date.now() - started} ms`);
 }
+
+// vt-pipe, built by the same node-gyp run (binding.gyp's second target), beside the addon and
+// tagged with its libc the same way: vt-pipe.glibc or vt-pipe.musl.
+const libc = files[0].match(/\.(glibc|musl)\.node$/)?.[1];
+const vtPipe = path.join(scratch, 'build', 'Release', 'vt-pipe');
+if (fs.existsSync(vtPipe)) {
+  const name = libc ? `vt-pipe.${libc}` : 'vt-pipe';
+  const out = path.join(dir, name);
+  fs.copyFileSync(vtPipe, out);
+  fs.chmodSync(out, 0o755);
+  const check = spawnSync(out, ['--version'], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    console.error(`prebuild: ${out} does not run:\n${check.stderr}`);
+    process.exit(1);
+  }
+  console.log(`prebuild: prebuilds/${tuple}/${name} (${(fs.statSync(out).size / 1024).toFixed(1)} KiB)`);
+}
 fs.rmSync(scratch, { recursive: true, force: true });

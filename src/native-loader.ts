@@ -20,7 +20,7 @@ interface NodeGypBuild {
 }
 
 /** What node-gyp-build matches prebuilds against, computed the same way it does. */
-function target() {
+export function target(): { platform: string; arch: string; libc: string } {
   const platform = process.env.npm_config_platform || os.platform();
   const arch = process.env.npm_config_arch || os.arch();
   let libc = '';

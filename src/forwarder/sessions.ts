@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { target } from '../native-loader.js';
 
 /** session.json, as the forwarder writes it. */
 export interface SessionRecord {
@@ -63,9 +64,13 @@ export function vtPipePath(): string {
   const override = process.env.NATIVE_PTY_VT_PIPE;
   if (override) return override;
   const root = packageRoot();
+  const { platform, arch, libc } = target();
+  const prebuilds = path.join(root, 'prebuilds', `${platform}-${arch}`);
   const candidates = [
     path.join(root, 'build', 'Release', 'vt-pipe'),
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'vt-pipe'),
+    // Tagged with its libc as the addon's prebuild is: a glibc build cannot run on musl.
+    ...(libc ? [path.join(prebuilds, `vt-pipe.${libc}`)] : []),
+    path.join(prebuilds, 'vt-pipe'),
   ];
   const found = candidates.find((file) => existsSync(file));
   if (found !== undefined) return found;
