@@ -3,12 +3,12 @@
  * and the record byte for byte, the command's exit status is vt-pipe's, the terminal is put in
  * raw mode and restored, typing and resizing reach the command.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../../src/index.js';
 import { readSession } from '../../src/forwarder/sessions.js';
-import { castOutput, controlDirsPerTest, VT_PIPE } from '../helpers/forwarder.js';
+import { castOutput, controlDirsPerTest, untilRunning, VT_PIPE } from '../helpers/forwarder.js';
 import { collect, until, waitForOutput } from '../helpers/index.js';
 
 const scratch = controlDirsPerTest();
@@ -57,13 +57,7 @@ describe('vt-pipe in a terminal', () => {
     const dir = scratch();
     const pty = new NativePty('sh', ['-c', `'${VT_PIPE}' --control-dir '${dir}' --session-id k -- sh -c 'stty -a; sleep 100'; echo "status=$?"; stty -a`]);
     const done = collect<string>(pty);
-    await until(() => {
-      try {
-        return readSession(path.join(dir, 'k')).status === 'running';
-      } catch {
-        return false;
-      }
-    }, 10_000, 'the session to run');
+    await untilRunning(path.join(dir, 'k'));
     process.kill(readSession(path.join(dir, 'k')).forwarderPid, 'SIGTERM');
     const out = (await done).chunks.join('');
     // The command was hung up (SIGHUP: 128 + 1), and the terminal is cooked again.
@@ -99,18 +93,33 @@ describe('vt-pipe in a terminal', () => {
     expect(readFileSync(path.join(dir, 'r', 'output.cast'), 'utf8')).toContain('"r", "100x30"]');
   });
 
+  it('passes Ctrl+C to the command as the terminal would: it ends by SIGINT, 130', async () => {
+    const dir = scratch();
+    const pty = new NativePty(VT_PIPE, ['--control-dir', dir, '--session-id', 'c', '--', 'sleep', '100']);
+    const done = collect<string>(pty);
+    await untilRunning(path.join(dir, 'c'));
+    pty.write('\x03');
+    expect((await done).exitCode).toBe(130);
+  });
+
+  it.runIf(existsSync('/usr/bin/vi'))('runs a full-screen editor: type, resize, save and quit', async () => {
+    const file = path.join(scratch(), 'edited.txt');
+    const pty = new NativePty(VT_PIPE, ['--control-dir', path.dirname(file), '--', 'vi', file], { cols: 100, rows: 30 });
+    const done = collect<string>(pty);
+    await waitForOutput(pty, '~');
+    pty.write('ihello from vi\x1b');
+    pty.resize(120, 40);
+    pty.write(':wq\r');
+    expect((await done).exitCode).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('hello from vi\n');
+  });
+
   it('makes the session directory 0700 and every file in it 0600', async () => {
     const dir = scratch();
     const pty = new NativePty(VT_PIPE, ['--control-dir', dir, '--session-id', 'm', '--', 'sh', '-c', 'echo hi; sleep 0.5']);
     const done = collect<string>(pty);
     const session = path.join(dir, 'm');
-    await until(() => {
-      try {
-        return readSession(session).status === 'running';
-      } catch {
-        return false;
-      }
-    }, 10_000, 'the session to run');
+    await untilRunning(session);
     expect(statSync(session).mode & 0o777).toBe(0o700);
     for (const file of ['session.json', 'ipc.sock', 'output.cast', 'output.raw']) {
       expect(statSync(path.join(session, file)).mode & 0o777, file).toBe(0o600);

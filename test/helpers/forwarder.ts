@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { encodeFrame, FrameDecoder, type Frame, FrameType } from '../../src/forwarder/protocol.js';
-import { vtPipePath } from '../../src/forwarder/sessions.js';
+import { readSession, vtPipePath } from '../../src/forwarder/sessions.js';
+import { until } from './wait.js';
 
 export const VT_PIPE = vtPipePath();
 
@@ -29,6 +30,18 @@ export function controlDirsPerTest(): () => string {
 export function controlDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'vt-pipe-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Resolves once the session in `sessionDir` says it runs (its socket accepts connections). */
+export function untilRunning(sessionDir: string): Promise<void> {
+  const running = (): boolean => {
+    try {
+      return readSession(sessionDir).status === 'running';
+    } catch {
+      return false;
+    }
+  };
+  return until(running, 10_000, `${sessionDir} to run`);
 }
 
 /** The text of every "o" event of an asciicast file, joined. */
