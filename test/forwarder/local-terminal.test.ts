@@ -3,15 +3,19 @@
  * and the record byte for byte, the command's exit status is vt-pipe's, the terminal is put in
  * raw mode and restored, typing and resizing reach the command.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NativePty } from '../../src/index.js';
 import { readSession } from '../../src/forwarder/sessions.js';
 import { castOutput, controlDirsPerTest, untilRunning, VT_PIPE } from '../helpers/forwarder.js';
 import { collect, until, waitForOutput } from '../helpers/index.js';
 
 const scratch = controlDirsPerTest();
+const NOT_EXECUTABLE = path.join(tmpdir(), `vt-pipe-not-executable-${process.pid}`);
+writeFileSync(NOT_EXECUTABLE, 'echo never\n', { mode: 0o644 });
+afterAll(() => rmSync(NOT_EXECUTABLE, { force: true }));
 
 /** `seq 1 n` as a terminal shows it. */
 const seqText = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}\r\n`).join('');
@@ -44,7 +48,8 @@ describe('vt-pipe in a terminal', () => {
   it.each([
     ['a signal', ['sh', '-c', 'kill -TERM $$'], 128 + 15, ''],
     ['a command not found', ['no-such-command-here'], 127, 'vt-pipe:'],
-    ['a file that cannot be executed', ['/etc/hostname'], 126, 'vt-pipe:'],
+    // A file without execute permission, wherever the tests run (made below).
+    ['a file that cannot be executed', [NOT_EXECUTABLE], 126, 'vt-pipe:'],
   ])('reports %s as a shell would', async (_what, command, status, stderr) => {
     const dir = scratch();
     const pty = new NativePty(VT_PIPE, ['--control-dir', dir, '--', ...command]);
