@@ -151,14 +151,19 @@ void Client::flush(const Record& record, bool exited, const std::string& exitJso
     const uint64_t end = record.endOffset();
     if (offset_ < end) {
       const size_t want = static_cast<size_t>(end - offset_ < kOutputChunk ? end - offset_ : kOutputChunk);
-      char buffer[kOutputChunk];
-      const ssize_t got = record.readAt(offset_, buffer, want);
+      // Read straight into the frame, behind its header (fixed up if the read came up short).
+      out_ = outputHeader(offset_, want);
+      const size_t header = out_.size();
+      out_.resize(header + want);
+      const ssize_t got = record.readAt(offset_, &out_[header], want);
       if (got <= 0) {
+        out_.clear();
         protocolError("record-unreadable", "the retained output could not be read");
         continue;
       }
-      out_ = outputHeader(offset_, static_cast<size_t>(got));
-      out_.append(buffer, static_cast<size_t>(got));
+      if (static_cast<size_t>(got) < want) {
+        out_ = outputHeader(offset_, static_cast<size_t>(got)) + out_.substr(header, static_cast<size_t>(got));
+      }
       offset_ += static_cast<uint64_t>(got);
       continue;
     }

@@ -201,43 +201,44 @@ class Parser {
 
 }  // namespace
 
-std::string jsonString(const char* text, size_t length) {
-  std::string out;
-  out.reserve(length + 2);
-  out.push_back('"');
+void appendJsonString(std::string* out, const char* text, size_t length) {
+  out->reserve(out->size() + length + 2);
+  out->push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(text);
   size_t i = 0;
   while (i < length) {
+    // Runs of printable ASCII, which is most terminal output, are copied in one go.
+    size_t run = i;
+    while (run < length && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\') ++run;
+    out->append(text + i, run - i);
+    i = run;
+    if (i >= length) break;
     const unsigned char c = p[i];
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-      ++i;
-    } else if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
       ++i;
     } else if (c == '\n' || c == '\r' || c == '\t') {
-      out.push_back('\\');
-      out.push_back(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+      out->push_back('\\');
+      out->push_back(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
       ++i;
     } else if (c < 0x20 || c == 0x7f) {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
+      *out += escaped;
       ++i;
     } else {
       const size_t n = utf8SequenceLength(p + i, length - i);
       if (n == 0) {
-        out += "\xef\xbf\xbd";
+        *out += "\xef\xbf\xbd";
         ++i;
       } else {
-        out.append(text + i, n);
+        out->append(text + i, n);
         i += n;
       }
     }
   }
-  out.push_back('"');
-  return out;
+  out->push_back('"');
 }
 
 bool parseAttach(const std::string& text, AttachRequest* out, std::string* error) {

@@ -7,8 +7,14 @@
 
 namespace vt_pipe {
 
-// `text` as a JSON string, quotes included. Bytes that are not valid UTF-8 become U+FFFD.
-std::string jsonString(const char* text, size_t length);
+// `text` as a JSON string, quotes included, appended to `out`. Bytes that are not valid UTF-8
+// become U+FFFD.
+void appendJsonString(std::string* out, const char* text, size_t length);
+inline std::string jsonString(const char* text, size_t length) {
+  std::string out;
+  appendJsonString(&out, text, length);
+  return out;
+}
 inline std::string jsonString(const std::string& text) { return jsonString(text.data(), text.size()); }
 
 // The top-level members of an ATTACH payload. Anything else in the object is allowed and

@@ -77,13 +77,18 @@ void Record::output(const char* data, size_t length) {
     std::perror("vt-pipe: writing output.raw");
   }
   end_ += length;
-  std::string text;
-  text.reserve(carry_.size() + length);
-  text.append(carry_).append(data, length);
+  if (carry_.empty()) {
+    // The common case: no character was left open by the previous read, nothing to join.
+    const size_t tail = incompleteTail(data, length);
+    if (length > tail) event("o", data, length - tail);
+    carry_.assign(data + length - tail, tail);
+    return;
+  }
+  std::string text = carry_;
+  text.append(data, length);
   const size_t tail = incompleteTail(text.data(), text.size());
   carry_.assign(text, text.size() - tail, tail);
-  text.resize(text.size() - tail);
-  if (!text.empty()) event("o", text.data(), text.size());
+  if (text.size() > tail) event("o", text.data(), text.size() - tail);
 }
 
 void Record::input(const char* data, size_t length) {
@@ -104,7 +109,11 @@ void Record::finish() {
 void Record::event(const char* code, const char* data, size_t length) {
   char head[64];
   std::snprintf(head, sizeof head, "[%.6f, \"%s\", ", elapsed(), code);
-  std::string line = head + jsonString(data, length) + "]\n";
+  std::string line;
+  line.reserve(sizeof head + length + length / 8 + 4);
+  line += head;
+  appendJsonString(&line, data, length);
+  line += "]\n";
   if (!writeAll(cast_.get(), line.data(), line.size()) && !reportedFailure_) {
     reportedFailure_ = true;
     std::perror("vt-pipe: writing output.cast");

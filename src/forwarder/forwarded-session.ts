@@ -275,8 +275,10 @@ export class ForwardedSession extends EventEmitter {
     this.emit('exit', exitCode, signal);
   }
 
+  /** Ends this client's connection for good: reconnecting would only meet the same refusal. */
   #fail(message: string, code = 'ERR_VT_PIPE_PROTOCOL'): void {
     const error = Object.assign(new Error(message), { code });
+    this.#detached = true;
     this.#socket?.destroy();
     this.emit('error', error);
   }

@@ -154,6 +154,21 @@ describe('vt-pipe clients', () => {
     expect(r.text).toBe('40 120\r\n24 80\r\n');
   });
 
+  it('makes the program redraw on a resize to the size it already has', async () => {
+    const dir = scratch();
+    const script = 'trap \'echo "winch $(stty size)"\' WINCH; echo ready; while :; do sleep 0.05; done';
+    const s = await startSession('sh', ['-c', script], { controlDir: dir });
+    const client = await ForwardedSession.attach(s.dir);
+    let text = '';
+    client.on('data', (d: string) => (text += d));
+    const done = collectSession(client);
+    await until(() => text.includes('ready'), 10_000, 'ready');
+    client.resize(80, 24); // the headless default: the kernel alone would not signal this
+    await until(() => text.includes('winch 24 80'), 10_000, 'SIGWINCH for the same size');
+    client.kill('SIGTERM');
+    await done;
+  });
+
   it('sends SIGNAL to the command', async () => {
     const dir = scratch();
     const s = await startSession('sleep', ['100'], { controlDir: dir });

@@ -45,6 +45,15 @@ describe('vt-pipe in a terminal', () => {
     expect(castOutput(path.join(dir, 'u', 'output.cast'))).toBe('café!');
   });
 
+  it('escapes controls, quotes and backslashes in the cast, and gives a byte that is no UTF-8 as U+FFFD', async () => {
+    const dir = scratch();
+    const script = "printf 'a\\033[1mb\\033[0m \"q\" \\\\ \\377 \\001 z'";
+    const pty = new NativePty(VT_PIPE, ['--control-dir', dir, '--session-id', 'e', '--', 'sh', '-c', script]);
+    await collect<string>(pty);
+    expect(castOutput(path.join(dir, 'e', 'output.cast'))).toBe('a\x1b[1mb\x1b[0m "q" \\ \ufffd \x01 z');
+    expect(readFileSync(path.join(dir, 'e', 'output.raw')).includes(0xff)).toBe(true);
+  });
+
   it.each([
     ['a signal', ['sh', '-c', 'kill -TERM $$'], 128 + 15, ''],
     ['a command not found', ['no-such-command-here'], 127, 'vt-pipe:'],
