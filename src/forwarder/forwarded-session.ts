@@ -24,6 +24,11 @@ import { readSession } from './sessions.js';
 export interface AttachOptions {
   /** The output offset to start from. Default: everything the session retains. */
   from?: number;
+  /**
+   * Start at most this many bytes before the session's current end (ignored with `from`): a
+   * viewer that rebuilds the screen needs the recent output, not hours of history.
+   */
+  tail?: number;
   /** Watch only: input, resize and signals are ignored by the forwarder. */
   readOnly?: boolean;
   /** Shown to the forwarder (for its logs). */
@@ -58,6 +63,7 @@ export class ForwardedSession extends EventEmitter {
   #exitCode: number | null = null;
   #signal: number | null = null;
   #detached = false;
+  #paused = false;
   #reconnectMs: number;
   #name: string | undefined;
   /** Input written while reconnecting, sent once attached again. */
@@ -79,7 +85,11 @@ export class ForwardedSession extends EventEmitter {
     this.readOnly = options.readOnly ?? false;
     this.#cols = hello.cols;
     this.#rows = hello.rows;
-    this.#offset = options.from === undefined ? hello.startOffset : validateInteger(options.from, 'options.from', 0, Number.MAX_SAFE_INTEGER);
+    if (options.from !== undefined) this.#offset = validateInteger(options.from, 'options.from', 0, Number.MAX_SAFE_INTEGER);
+    else if (options.tail !== undefined) {
+      const tail = validateInteger(options.tail, 'options.tail', 0, Number.MAX_SAFE_INTEGER);
+      this.#offset = Math.max(hello.startOffset, hello.endOffset - tail);
+    } else this.#offset = hello.startOffset;
     this.#reconnectMs = options.reconnectMs ?? 10_000;
     this.#name = options.name;
     const encoding = options.encoding === undefined ? 'utf8' : options.encoding;
@@ -163,6 +173,20 @@ export class ForwardedSession extends EventEmitter {
   }
 
   /**
+   * Stops reading the socket: the forwarder keeps this client's place in its retained output
+   * and serves it from there on resume(), without slowing the command or other clients.
+   */
+  pause(): void {
+    this.#paused = true;
+    this.#socket?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#socket?.resume();
+  }
+
+  /**
    * Drops the connection and attaches again, resuming at `offset`: what the session does by
    * itself when the socket drops (after a suspend, say), on demand.
    */
@@ -197,7 +221,7 @@ export class ForwardedSession extends EventEmitter {
       if (this.#socket === socket) this.#socket = null;
       if (!this.#exited && !this.#detached) void this.#reconnect();
     });
-    socket.resume();
+    if (!this.#paused) socket.resume();
     this.#onBytes(rest);
   }
 
