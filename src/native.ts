@@ -98,6 +98,8 @@ export interface NativeBinding {
   readonly limits: Readonly<{ maxArgs: number; maxDimension: number; maxId: number; maxGapMs: number }>;
   /** The read buffer's high-water mark in bytes, per session. */
   readonly highWaterMark: number;
+  /** The same for a paused session: reading stops sooner, so less is in flight on resume. */
+  readonly pausedHighWaterMark: number;
   /**
    * Queued input, per session, from which write()'s result says to hold off; the I/O thread
    * then reports (inputDrained in a batch) when the queue has emptied.

@@ -88,7 +88,7 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
                                 bool pastHighWaterMark) {
   size_t total = 0;
   bool ended = false;
-  while (total < limit && (pastHighWaterMark || s.output.size() < kHighWaterMark)) {
+  while (total < limit && (pastHighWaterMark || s.output.size() < readLimit(s))) {
     const int fd = s.master.get();
     lock.unlock();
     const ssize_t n = ::read(fd, scratch_.data(), scratch_.size());
@@ -148,7 +148,7 @@ void SessionManager::flushInput(Session& s) {
 void SessionManager::updateInterest(Session& s) {
   uint32_t wanted = 0;
   if (s.master) {
-    if (!s.outputEnded() && s.output.size() < kHighWaterMark) wanted |= kReadable;
+    if (!s.outputEnded() && s.output.size() < readLimit(s)) wanted |= kReadable;
     if (s.pendingInput() > 0) wanted |= kWritable;
   }
   if ((wanted & kReadable) && s.phase == Phase::kReaped && s.graceDeadlineMs < 0) {

@@ -235,6 +235,7 @@ void SessionManager::setPaused(Environment* env, uint32_t id, bool paused) {
   Session* s = find(env, id);
   if (s == nullptr) return;
   s->paused = paused;
+  updateInterest(*s);  // the read limit changed with it
   // What was held back flows at once.
   if (!paused && (!s->output.empty() || s->finished())) markReady(*s, kWakeNow);
 }

@@ -40,6 +40,11 @@ class SessionManager {
   // Per session: the I/O thread stops reading a master whose buffer holds this much, so the
   // kernel blocks the child until JavaScript drains it.
   static constexpr size_t kHighWaterMark = 1024 * 1024;
+  // The same for a session JavaScript has paused: it is behind on purpose (a slow viewer), and
+  // every byte read past this only adds to what it must get through before, say, the prompt
+  // after a Ctrl+C (1 MiB held meant a second of stale `yes` in a browser).
+  static constexpr size_t kPausedHighWaterMark = 64 * 1024;
+  static size_t readLimit(const Session& s) { return s.paused ? kPausedHighWaterMark : kHighWaterMark; }
   // Per session: once this much input waits for the child, write() tells JavaScript to hold
   // off (it still queues everything), and the I/O thread reports when the queue has emptied.
   static constexpr size_t kInputHighWaterMark = 1024 * 1024;

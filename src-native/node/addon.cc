@@ -204,6 +204,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
   exportFunction(env, exports, "setWakeRef", SetWakeRef, state);
   exports.Set("highWaterMark", Napi::Number::New(env, SessionManager::kHighWaterMark));
+  exports.Set("pausedHighWaterMark", Napi::Number::New(env, SessionManager::kPausedHighWaterMark));
   exports.Set("limits", limitsObject(env));
   exports.Set("inputHighWaterMark", Napi::Number::New(env, SessionManager::kInputHighWaterMark));
   return exports;

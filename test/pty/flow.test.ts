@@ -24,6 +24,7 @@ import {
 const native = addon();
 
 const HWM = native.highWaterMark;
+const PAUSED_HWM = native.pausedHighWaterMark;
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'native-pty-flow-'));
@@ -67,8 +68,10 @@ describe('pause() and resume()', () => {
     const rssBefore = process.memoryUsage().rss;
 
     const written = await untilBlocked(pty.pid);
-    // The native buffer stops at its high-water mark; the kernel holds a little more.
-    expect(written).toBeLessThan(HWM + 4 * 1024 * 1024);
+    // A paused session's buffer stops at its own, smaller high-water mark; the kernel holds a
+    // little more (its tty buffer is 64 KiB). Unpaused, the buffer would take 1 MiB first.
+    expect(PAUSED_HWM).toBeLessThan(HWM);
+    expect(written).toBeLessThan(PAUSED_HWM + 256 * 1024);
     await quietFor(500); // it stays blocked: nothing more written, nothing delivered
     expect(bytesWritten(pty.pid)).toBe(written);
     expect(received).toBe(0);
@@ -77,6 +80,25 @@ describe('pause() and resume()', () => {
     pty.resume();
     await until(() => received > 2 * HWM, 10_000, 'output to flow again');
     expect(bytesWritten(pty.pid)).toBeGreaterThan(written);
+    pty.kill('SIGKILL');
+    await waitForExit(pty);
+  });
+
+  it('a pause in the middle of a flood holds little: what arrives on resume is the paused high-water mark and the kernel\'s buffer', async () => {
+    const pty = new NativePty('yes', [], { encoding: null });
+    let received = 0;
+    pty.on('data', (d: Buffer) => (received += d.length));
+    await until(() => received > 2 * HWM, 10_000, 'the flood');
+    pty.pause();
+    const atPause = received;
+    await untilBlocked(pty.pid);
+    expect(received).toBe(atPause);
+    // What was held arrives first, in one chunk; then the child runs again.
+    const firstChunk = new Promise<number>((resolve) => pty.once('data', (d: Buffer) => resolve(d.length)));
+    pty.resume();
+    const held = await firstChunk;
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(PAUSED_HWM + 256 * 1024);
     pty.kill('SIGKILL');
     await waitForExit(pty);
   });

@@ -28,10 +28,10 @@ describe('SIGKILL mid-output', () => {
     const pty = new NativePty('seq', ['1', '100000000']);
     const t = track(pty);
     pty.pause();
-    // Paused: our buffer fills to its high-water mark, then the kernel's, then seq blocks. Wait
+    // Paused: our buffer fills to its paused high-water mark, then the kernel's, then seq blocks. Wait
     // until its written-byte count stops moving. (It is below the high-water mark: the terminal
     // turns each \n into \r\n.)
-    const written = await untilBlocked(pty.pid, native.highWaterMark / 2);
+    const written = await untilBlocked(pty.pid, native.pausedHighWaterMark / 2);
     expect(readProc(pty.pid)?.state).toBe('S');
 
     pty.kill('SIGKILL');
@@ -47,7 +47,7 @@ describe('SIGKILL mid-output', () => {
     // interrupted may add a little more, never less). Counted as seq wrote it: \n, not \r\n.
     const partialLine = t.output.length - (t.output.lastIndexOf('\r\n') + 2);
     expect(seqBytes(lines) + partialLine).toBeGreaterThanOrEqual(written);
-    expect(t.output.length).toBeGreaterThan(native.highWaterMark);
+    expect(t.output.length).toBeGreaterThan(native.pausedHighWaterMark);
     expect(t.exits).toBe(1);
     expect(t.dataAfterExit).toBe(false);
   });
