@@ -59,7 +59,7 @@ export class SessionHub {
   create(cols = 80, rows = 24): WebSession {
     const { shell, shellArgs, cwd } = this.#options;
     const env = { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' };
-    const pty = spawn(shell, shellArgs, { name: 'xterm-256color', cols, rows, cwd, env, encoding: null, activity: {} });
+    const pty = spawn(shell, shellArgs, { name: 'xterm-256color', cols, rows, cwd, env, encoding: null, activity: {}, delivery: 'wake' });
     const id = randomBytes(12).toString('base64url');
     const session = new WebSession(
       pty as unknown as SessionSource,

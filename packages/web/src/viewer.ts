@@ -21,7 +21,7 @@ export interface ViewerHost {
   snapshot(): Promise<Snapshot>;
   input(viewer: Viewer, data: string): void;
   resize(viewer: Viewer, cols: number, rows: number): void;
-  /** The viewer got held or released: the session decides whether to hold the pty. */
+  /** The viewer's lag changed: the session decides whether to hold the pty. */
   flowChanged(): void;
   leave(viewer: Viewer): void;
 }
@@ -52,9 +52,12 @@ export class Viewer {
     ws.on('error', () => this.#close());
   }
 
-  /** Behind: output waits for this viewer's acknowledgements or for a resync. */
-  get behind(): boolean {
-    return this.#held || this.#syncing;
+  /**
+   * How far this viewer is behind the session: output it has not acknowledged, sent or not
+   * (Infinity while it waits for a snapshot). The session holds the pty on it.
+   */
+  lag(): number {
+    return this.#syncing ? Infinity : this.#host.ring.end - this.#acked;
   }
 
   /** Starts at `from` when the session still retains it (a reconnect), else with a snapshot. */
@@ -78,10 +81,7 @@ export class Viewer {
       this.#ws.send(chunk, { binary: true });
       this.#sent += chunk.length;
     }
-    if (this.#sent - this.#acked >= FLOW_HIGH) {
-      this.#held = true;
-      this.#host.flowChanged();
-    }
+    if (this.#sent - this.#acked >= FLOW_HIGH) this.#held = true;
     const exit = this.#host.exitStatus;
     if (exit && !this.#exitSent && this.#sent === ring.end) {
       this.#exitSent = true;
@@ -98,9 +98,8 @@ export class Viewer {
   }
 
   async #resync(): Promise<void> {
-    const wasBehind = this.behind;
     this.#syncing = true;
-    if (!wasBehind) this.#host.flowChanged();
+    this.#host.flowChanged();
     const snapshot = await this.#host.snapshot();
     if (this.#closed) return;
     this.#send({ type: 'snapshot', ...snapshot });
@@ -132,11 +131,9 @@ export class Viewer {
     if (offset > this.#sent) return this.#send({ type: 'error', message: `ack.offset ${offset} is past what was sent (${this.#sent})` });
     if (offset <= this.#acked) return;
     this.#acked = offset;
-    if (this.#held && this.#sent - this.#acked <= FLOW_LOW) {
-      this.#held = false;
-      this.#host.flowChanged();
-    }
+    if (this.#held && this.#sent - this.#acked <= FLOW_LOW) this.#held = false;
     this.pump();
+    this.#host.flowChanged();
   }
 
   #send(message: ServerMessage): void {

@@ -9,7 +9,7 @@ import type { AgentStatus } from 'native-pty/activity';
 import { OutputRing } from './output-ring.js';
 import type { SessionSummary } from './protocol.js';
 import { ScreenMirror, type Snapshot } from './screen-mirror.js';
-import type { Viewer, ViewerHost } from './viewer.js';
+import { FLOW_HIGH, FLOW_LOW, type Viewer, type ViewerHost } from './viewer.js';
 
 /** What NativePty and ForwardedSession both offer, as far as the server uses it. */
 export interface SessionSource extends EventEmitter {
@@ -42,8 +42,9 @@ export interface SessionInfo {
 
 /** Output kept for viewers that reconnect or lag: a reconnect within this many bytes resumes. */
 export const RETAINED_BYTES = 1024 * 1024;
-/** The mirror may be this far behind before the pty is held for it. */
-const MIRROR_HIGH = 256 * 1024;
+/** The mirror may be this far behind before the pty is held for it, and is let go below LOW. */
+const MIRROR_HIGH = 128 * 1024;
+const MIRROR_LOW = 32 * 1024;
 /** Resizes are applied at most this often; the last one in a burst always is. */
 export const RESIZE_THROTTLE_MS = 50;
 
@@ -191,17 +192,22 @@ export class WebSession implements ViewerHost {
     this.#onEnd(this);
   }
 
-  /** Hold the pty while the mirror lags, or while there are interactive viewers and all lag. */
+  /**
+   * Holds the pty while the mirror lags, or while there are interactive viewers and all of
+   * them lag (by what they have not acknowledged, sent or still in the ring), so that what is
+   * in flight stays short: a Ctrl+C reaches the screen soon. Released at the low watermarks.
+   */
   #updateHold(): void {
     if (this.exitStatus !== null) return;
-    let interactive = 0;
-    let behind = 0;
+    let least = Infinity;
+    let interactive = false;
     for (const viewer of this.#viewers) {
       if (viewer.readOnly) continue;
-      interactive++;
-      if (viewer.behind) behind++;
+      interactive = true;
+      least = Math.min(least, viewer.lag());
     }
-    const hold = this.#screen.backlog() > MIRROR_HIGH || (interactive > 0 && behind === interactive);
+    const [mirrorMark, viewerMark] = this.#held ? [MIRROR_LOW, FLOW_LOW] : [MIRROR_HIGH, FLOW_HIGH];
+    const hold = this.#screen.backlog() > mirrorMark || (interactive && least > viewerMark);
     if (hold === this.#held) return;
     this.#held = hold;
     if (hold) this.#source.pause();
