@@ -87,6 +87,7 @@ export class NativePty extends EventEmitter implements IPty {
       // Wake mode batches what arrives within a millisecond: one JavaScript turn per read of a
       // busy child would cost more than the latency it saves.
       gapMs: o.delivery === 'wake' ? 1 : Math.round(o.pollInterval),
+      highWaterMark: o.highWaterMark,
     });
 
     this.#id = result.id;

@@ -30,6 +30,8 @@ export interface SpawnRequest {
    * this gap of the last wake waits for the gap to end; after a quiet spell it comes at once.
    */
   gapMs: number;
+  /** Bytes held for JavaScript before reading stops (limits.minHighWaterMark to maxHighWaterMark). Default: highWaterMark. */
+  highWaterMark?: number;
 }
 
 export interface SpawnResult {
@@ -95,8 +97,15 @@ export interface NativeBinding {
    * argument and environment entries, a terminal dimension or pixel size, a uid or gid, and
    * gapMs (setTimeout's largest delay).
    */
-  readonly limits: Readonly<{ maxArgs: number; maxDimension: number; maxId: number; maxGapMs: number }>;
-  /** The read buffer's high-water mark in bytes, per session. */
+  readonly limits: Readonly<{
+    maxArgs: number;
+    maxDimension: number;
+    maxId: number;
+    maxGapMs: number;
+    minHighWaterMark: number;
+    maxHighWaterMark: number;
+  }>;
+  /** The read buffer's default high-water mark in bytes, per session (the highWaterMark option). */
   readonly highWaterMark: number;
   /** The same for a paused session: reading stops sooner, so less is in flight on resume. */
   readonly pausedHighWaterMark: number;

@@ -45,6 +45,7 @@ export interface NormalizedOptions {
   gid: number;
   pollInterval: number;
   delivery: DeliveryMode;
+  highWaterMark: number;
   /** false: no detector. */
   activity: ActivityOptions | false;
   /** handleFlowControl, and the writes that pause and resume output when it is on. */
@@ -147,7 +148,7 @@ function normalizeEncoding(value: unknown): BufferEncoding | null {
 
 export function normalizeOptions(opts: unknown): NormalizedOptions {
   const o = (opts === undefined ? {} : validateObject(opts, 'options')) as NativePtyOptions & Record<string, unknown>;
-  const { maxId, maxGapMs } = addon().limits;
+  const { maxId, maxGapMs, minHighWaterMark, maxHighWaterMark } = addon().limits;
 
   const isDefaultEnv = o.env === undefined || o.env === process.env;
   const name = o.name === undefined ? termFromEnv(o.env, isDefaultEnv) : validateCString(o.name, 'options.name');
@@ -167,6 +168,10 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
     o.pollInterval === undefined ? DEFAULT_POLL_INTERVAL : validateNumber(o.pollInterval, 'options.pollInterval', 1, maxGapMs);
   const delivery: DeliveryMode =
     o.delivery === undefined ? 'poll' : validateOneOf(o.delivery, 'options.delivery', ['poll', 'wake'] as const);
+  const highWaterMark =
+    o.highWaterMark === undefined
+      ? addon().highWaterMark
+      : validateInteger(o.highWaterMark, 'options.highWaterMark', minHighWaterMark, maxHighWaterMark);
 
   let activity: ActivityOptions | false = encoding === null ? false : {};
   if (o.activity !== undefined) {
@@ -177,7 +182,7 @@ export function normalizeOptions(opts: unknown): NormalizedOptions {
   }
 
   const flowControl = normalizeFlowControl(o);
-  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery, activity, flowControl };
+  return { name, cols, rows, cwd, env, encoding, uid, gid, pollInterval, delivery, highWaterMark, activity, flowControl };
 }
 
 function normalizeFlowControl(o: NativePtyOptions): NormalizedOptions['flowControl'] {

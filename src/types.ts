@@ -77,6 +77,13 @@ export interface NativePtyOptions {
   /** 'poll' (default) or 'wake'. */
   delivery?: DeliveryMode;
   /**
+   * Bytes of output held for JavaScript before the child is blocked (kernel backpressure), from
+   * 4 KiB to 64 MiB. Default 1 MiB: room for a busy event loop without slowing the child. A
+   * server that relays to slow consumers (a browser) wants less in flight: 64-256 KiB. A paused
+   * session holds at most 64 KiB (or this, if less).
+   */
+  highWaterMark?: number;
+  /**
    * Activity detection of AI coding CLIs' status lines: on by default for text output, off
    * for `encoding: null` unless given as an object; false turns it off; an object configures it.
    */

@@ -110,7 +110,7 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
   // A paused session is queued again, with a wake, when it resumes. The echo of typed input
   // is what a person waits for, and a full buffer stops the child: neither waits for the gap.
   if (total > 0 && !s.paused) {
-    const bool now = s.echoAwaited || s.output.size() >= kHighWaterMark;
+    const bool now = s.echoAwaited || s.output.size() >= s.highWaterMark;
     markReady(s, now ? kWakeNow : kWakeAfterGap);
   }
   if (total > 0) s.echoAwaited = false;

@@ -42,6 +42,9 @@ struct Session {
   // The longest output waits to be delivered while the session is busy (pollInterval in
   // JavaScript): news within this gap of the last wake waits for the gap to end.
   int64_t gapMs = 10;
+  // The I/O thread stops reading the master while the buffer holds this much (the kernel then
+  // blocks the child until JavaScript drains it). The highWaterMark option, set by add().
+  size_t highWaterMark = 0;
 
   Phase phase = Phase::kRunning;
   UniqueFd master;

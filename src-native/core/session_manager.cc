@@ -101,11 +101,12 @@ void SessionManager::ensureThreadLocked() {
   thread_ = std::thread([this, generation] { run(generation); });
 }
 
-uint32_t SessionManager::add(Environment* env, SpawnedChild child, int64_t gapMs) {
+uint32_t SessionManager::add(Environment* env, SpawnedChild child, int64_t gapMs, size_t highWaterMark) {
   auto session = std::make_unique<Session>();
   session->pid = child.pid;
   session->owner = env;
   session->gapMs = gapMs;
+  session->highWaterMark = highWaterMark;
   session->master = std::move(child.master);
 
   std::lock_guard<std::mutex> lock(mutex_);

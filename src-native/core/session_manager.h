@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -37,14 +38,16 @@ struct Drained {
 
 class SessionManager {
  public:
-  // Per session: the I/O thread stops reading a master whose buffer holds this much, so the
-  // kernel blocks the child until JavaScript drains it.
+  // Per session, by default (the highWaterMark option): the I/O thread stops reading a master
+  // whose buffer holds this much, so the kernel blocks the child until JavaScript drains it.
   static constexpr size_t kHighWaterMark = 1024 * 1024;
   // The same for a session JavaScript has paused: it is behind on purpose (a slow viewer), and
   // every byte read past this only adds to what it must get through before, say, the prompt
   // after a Ctrl+C (1 MiB held meant a second of stale `yes` in a browser).
   static constexpr size_t kPausedHighWaterMark = 64 * 1024;
-  static size_t readLimit(const Session& s) { return s.paused ? kPausedHighWaterMark : kHighWaterMark; }
+  static size_t readLimit(const Session& s) {
+    return s.paused ? std::min(kPausedHighWaterMark, s.highWaterMark) : s.highWaterMark;
+  }
   // Per session: once this much input waits for the child, write() tells JavaScript to hold
   // off (it still queues everything), and the I/O thread reports when the queue has emptied.
   static constexpr size_t kInputHighWaterMark = 1024 * 1024;
@@ -63,7 +66,7 @@ class SessionManager {
 
   // JavaScript-thread operations on the caller's own sessions. Unknown ids are ignored.
   // add() throws SystemError when the session cannot be served (the child is then killed).
-  uint32_t add(Environment* env, SpawnedChild child, int64_t gapMs);
+  uint32_t add(Environment* env, SpawnedChild child, int64_t gapMs, size_t highWaterMark);
   size_t write(Environment* env, uint32_t id, const char* data, size_t length);
   // Drains ready sessions in the order their news arrived, until maxBytes have been taken.
   std::vector<Drained> drainReady(Environment* env, size_t maxBytes);

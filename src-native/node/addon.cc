@@ -52,6 +52,11 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   const Napi::Object request = requestValue.As<Napi::Object>();
   const SpawnSpec spec = spawnSpecArg(request);
   const int64_t gapMs = integerArg(request.Get("gapMs"), "request.gapMs", 0, kMaxGapMs);
+  // Optional: the default is the manager's.
+  const Napi::Value hwm = request.Get("highWaterMark");
+  const int64_t highWaterMark =
+      hwm.IsUndefined() ? static_cast<int64_t>(SessionManager::kHighWaterMark)
+                        : integerArg(hwm, "request.highWaterMark", kMinHighWaterMark, kMaxHighWaterMark);
   pid_t pid;
   std::string ptsName;
   uint32_t id;
@@ -59,7 +64,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
     SpawnedChild child = spawnInPty(spec);
     pid = child.pid;
     ptsName = child.ptsName;
-    id = manager().add(envOf(info), std::move(child), gapMs);
+    id = manager().add(envOf(info), std::move(child), gapMs, static_cast<size_t>(highWaterMark));
   } catch (SystemError& error) {
     error.context = "spawn " + spec.file;
     throw toJsError(env, error);

@@ -52,6 +52,8 @@ Napi::Object limitsObject(Napi::Env env) {
   limits.Set("maxDimension", Napi::Number::New(env, static_cast<double>(kMaxDimension)));
   limits.Set("maxId", Napi::Number::New(env, static_cast<double>(kMaxId)));
   limits.Set("maxGapMs", Napi::Number::New(env, static_cast<double>(kMaxGapMs)));
+  limits.Set("minHighWaterMark", Napi::Number::New(env, static_cast<double>(kMinHighWaterMark)));
+  limits.Set("maxHighWaterMark", Napi::Number::New(env, static_cast<double>(kMaxHighWaterMark)));
   limits.Freeze();
   return limits;
 }

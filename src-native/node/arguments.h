@@ -24,8 +24,12 @@ constexpr int64_t kMaxDimension = 65535;
 constexpr int64_t kMaxId = 0xfffffffeLL;
 // As setTimeout's: a pollInterval that JavaScript timers could not honour is refused too.
 constexpr int64_t kMaxGapMs = 0x7fffffffLL;
+// A session's read buffer (highWaterMark): below a page it would cost a wake per few lines;
+// above 64 MiB a slow consumer would hold more memory than any terminal needs in flight.
+constexpr int64_t kMinHighWaterMark = 4096;
+constexpr int64_t kMaxHighWaterMark = 64LL * 1024 * 1024;
 
-// { maxArgs, maxDimension, maxId, maxGapMs }
+// { maxArgs, maxDimension, maxId, maxGapMs, minHighWaterMark, maxHighWaterMark }
 Napi::Object limitsObject(Napi::Env env);
 
 // `expected` completes "must be …" ("of type string"); `reason` completes "The argument 'x' …".

@@ -115,6 +115,11 @@ export const CASES: InvalidCase[] = [
     call: withOpts({ pollInterval }),
   })),
   { name: "NativePty pollInterval '10'", expect: T, call: withOpts({ pollInterval: '10' }) },
+  ...[0, 4095, 2 ** 26 + 1, NaN, 0.5].map((highWaterMark) => ({
+    name: `NativePty highWaterMark ${highWaterMark}`,
+    expect: R,
+    call: withOpts({ highWaterMark }),
+  })),
   { name: 'NativePty delivery 1', expect: T, call: withOpts({ delivery: 1 }) },
   { name: "NativePty delivery 'push'", expect: R, call: withOpts({ delivery: 'push' }) },
   { name: 'NativePty handleFlowControl 1', expect: T, call: withOpts({ handleFlowControl: 1 }) },

@@ -54,13 +54,22 @@ describe('native argument errors', () => {
 describe('limits exported by the binding', () => {
   it('are frozen numbers', () => {
     expect(Object.isFrozen(limits)).toBe(true);
-    expect(limits).toEqual({ maxArgs: 1 << 20, maxDimension: 65535, maxId: 2 ** 32 - 2, maxGapMs: 2 ** 31 - 1 });
+    expect(limits).toEqual({
+      maxArgs: 1 << 20,
+      maxDimension: 65535,
+      maxId: 2 ** 32 - 2,
+      maxGapMs: 2 ** 31 - 1,
+      minHighWaterMark: 4096,
+      maxHighWaterMark: 64 * 1024 * 1024,
+    });
   });
 
   it('are the bounds NativePty checks: one past each is refused, naming the bound', () => {
     expect(() => new NativePty('true', [], { cols: limits.maxDimension + 1 })).toThrow(`<= ${limits.maxDimension}`);
     expect(() => new NativePty('true', [], { uid: limits.maxId + 1 })).toThrow(`<= ${limits.maxId}`);
     expect(() => new NativePty('true', [], { pollInterval: limits.maxGapMs + 1 })).toThrow(`<= ${limits.maxGapMs}`);
+    expect(() => new NativePty('true', [], { highWaterMark: limits.maxHighWaterMark + 1 })).toThrow(`<= ${limits.maxHighWaterMark}`);
+    expect(() => new NativePty('true', [], { highWaterMark: limits.minHighWaterMark - 1 })).toThrow(`>= ${limits.minHighWaterMark}`);
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePty } from '../../src/index.js';
 import { addon } from '../../src/native.js';
 import {
+  busyWait,
   bytesWritten,
   collect,
   firstStalledRoundTrip,
@@ -101,6 +102,20 @@ describe('pause() and resume()', () => {
     expect(held).toBeLessThan(PAUSED_HWM + 256 * 1024);
     pty.kill('SIGKILL');
     await waitForExit(pty);
+  });
+
+  it('highWaterMark bounds what is held for a busy event loop before the child is blocked', () => {
+    const small = new NativePty('yes', [], { encoding: null, highWaterMark: 16 * 1024 });
+    const large = new NativePty('yes', [], { encoding: null });
+    // The event loop is busy: nothing is delivered, the I/O thread reads up to each mark.
+    busyWait(1500);
+    const smallWritten = bytesWritten(small.pid);
+    const largeWritten = bytesWritten(large.pid);
+    small.kill('SIGKILL');
+    large.kill('SIGKILL');
+    // yes writes "y\n", the terminal shows "y\r\n": the buffer holds 1.5x what was written.
+    expect(smallWritten).toBeLessThan(16 * 1024 + 256 * 1024);
+    expect(largeWritten).toBeGreaterThan(HWM / 2);
   });
 
   it('pause() and resume() are idempotent', async () => {
