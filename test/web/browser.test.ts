@@ -3,7 +3,7 @@
 // reload in the middle of a flood, press Ctrl+C on `yes`, look at the session list.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { FLOW_HIGH } from '../../packages/web/src/viewer.js';
 import { until } from '../helpers/wait.js';
 import { api, launchBrowser, login, newSession, openSession, screenLines, serversPerTest, untilScreen } from '../helpers/web.js';

@@ -16,6 +16,7 @@ and the vt-pipe sessions of your control directory.
   --cert FILE       serve HTTPS with this certificate (PEM), with --key
   --key FILE        the certificate's private key (PEM)
   --control-dir DIR vt-pipe's control directory (default: vt-pipe's own default)
+  --persist         run new sessions under vt-pipe, so that they outlive this server
   --no-vt-pipe      do not show vt-pipe sessions
   -h, --help        this text
 `;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         key: { type: 'string' },
         'control-dir': { type: 'string' },
         'no-vt-pipe': { type: 'boolean' },
+        persist: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   }
   if ((values.cert === undefined) !== (values.key === undefined)) fail('--cert and --key go together');
   if (values.cert !== undefined) options.tls = { cert: values.cert, key: values.key! };
+  if (values['no-vt-pipe'] && values.persist) fail('--persist runs sessions under vt-pipe: it cannot go with --no-vt-pipe');
+  options.persistent = values.persist;
   if (values['no-vt-pipe']) options.controlDir = null;
   else if (values['control-dir'] !== undefined) options.controlDir = values['control-dir'];
   if (positionals.length > 0) {

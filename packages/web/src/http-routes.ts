@@ -82,7 +82,7 @@ export async function handleRequest(ctx: RouteContext, req: IncomingMessage, res
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (method === 'GET' && url.pathname === '/') {
     // The printed URL lands in a new shell right away.
-    return redirect(res, `/s/${encodeURIComponent(hub.create().id)}`);
+    return redirect(res, `/s/${encodeURIComponent((await hub.create()).id)}`);
   }
   if (method === 'GET' && url.pathname === '/sessions') return file(res, FILES['/static/sessions.html']!);
   if (method === 'GET' && parts[0] === 's' && parts.length === 2) {
@@ -103,7 +103,7 @@ async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse,
     const rows = sizeParam(url, 'rows', 24);
     if (cols === null || rows === null) return json(res, 400, { error: `cols and rows must be integers from 1 to ${MAX_DIMENSION}` });
     req.resume();
-    return json(res, 201, hub.create(cols, rows).summary());
+    return json(res, 201, (await hub.create(cols, rows)).summary());
   }
   const session = rest.length >= 1 ? hub.get(rest[0]!) : undefined;
   if (!session) return json(res, 404, { error: 'no such session' });

@@ -33,6 +33,8 @@ export interface WebTerminalOptions {
   cwd?: string;
   /** vt-pipe's control directory to show sessions from; null: none. Default: vt-pipe's default. */
   controlDir?: string | null;
+  /** Run new sessions under vt-pipe (in controlDir), so that they outlive the server. */
+  persistent?: boolean;
 }
 
 export interface WebTerminal {
@@ -55,6 +57,9 @@ export async function startWebTerminal(options: WebTerminalOptions = {}): Promis
   if (!loopback && !options.allowRemote) {
     throw new Error(`native-pty-web: refusing to listen on ${host}, which is not a loopback address: pass allowRemote (--allow-remote) to mean it`);
   }
+  if (options.persistent && options.controlDir === null) {
+    throw new Error('native-pty-web: persistent sessions run under vt-pipe and need a controlDir');
+  }
   const secure = options.tls !== undefined;
   const server: Server = secure
     ? createHttpsServer({ cert: readFileSync(options.tls!.cert), key: readFileSync(options.tls!.key) })
@@ -68,6 +73,7 @@ export async function startWebTerminal(options: WebTerminalOptions = {}): Promis
     shellArgs: options.shellArgs ?? [],
     cwd: options.cwd ?? os.homedir(),
     controlDir: options.controlDir === undefined ? defaultControlDir() : options.controlDir,
+    persistent: options.persistent,
   });
   await hub.start();
   const context = { access, hub, secure };

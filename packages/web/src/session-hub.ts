@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { spawn } from 'native-pty';
-import { ForwardedSession, listSessions } from 'native-pty/forwarder';
+import { ForwardedSession, listSessions, startSession, type SessionListing, type StartedSession } from 'native-pty/forwarder';
 import type { SessionSummary } from './protocol.js';
 import { RETAINED_BYTES, WebSession, type SessionSource } from './web-session.js';
 
@@ -17,8 +18,15 @@ export interface HubOptions {
   cwd: string;
   /** Where vt-pipe sessions are looked for; null: none. */
   controlDir: string | null;
+  /**
+   * Start new sessions under a headless vt-pipe in controlDir rather than in this process, so
+   * that they outlive the server (a restarted server finds them again).
+   */
+  persistent?: boolean;
 }
 
+/** The bytes a shell's pty holds for the server before its program is blocked. */
+const SHELL_HIGH_WATER_MARK = 128 * 1024;
 /** How often the control directory is scanned for new vt-pipe sessions. */
 const SCAN_INTERVAL_MS = 2000;
 /** An ended session stays listed (its last screen viewable) this long. */
@@ -55,11 +63,27 @@ export class SessionHub {
     return [...this.#sessions.values()].map((s) => s.summary()).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
-  /** Spawns a new shell at the given size. */
-  create(cols = 80, rows = 24): WebSession {
-    const { shell, shellArgs, cwd } = this.#options;
+  /** Starts a new shell at the given size (under vt-pipe when the hub is persistent). */
+  async create(cols = 80, rows = 24): Promise<WebSession> {
+    const { shell, shellArgs, cwd, controlDir, persistent } = this.#options;
     const env = { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' };
-    const pty = spawn(shell, shellArgs, { name: 'xterm-256color', cols, rows, cwd, env, encoding: null, activity: {}, delivery: 'wake' });
+    if (persistent && controlDir !== null) {
+      const started = await startSession(shell, shellArgs, { controlDir, cols, rows, cwd, env, name: shellTitle(shell) });
+      this.#attached.add(started.dir);
+      return this.#attach(started);
+    }
+    const pty = spawn(shell, shellArgs, {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd,
+      env,
+      encoding: null,
+      activity: {},
+      // Interactive: output as it comes, and little held in flight (a Ctrl+C shows soon).
+      delivery: 'wake',
+      highWaterMark: SHELL_HIGH_WATER_MARK,
+    });
     const id = randomBytes(12).toString('base64url');
     const session = new WebSession(
       pty as unknown as SessionSource,
@@ -67,7 +91,7 @@ export class SessionHub {
         id,
         kind: 'shell',
         command: [shell, ...shellArgs],
-        title: `${shell.split('/').pop()} on ${os.hostname()}`,
+        title: shellTitle(shell),
         startOffset: 0,
         redraw: () => pty.kill('SIGWINCH', 'foreground'),
       },
@@ -101,34 +125,39 @@ export class SessionHub {
         .filter((record) => record.alive && record.status === 'running' && !this.#attached.has(record.dir))
         .map(async (record) => {
           this.#attached.add(record.dir);
-          try {
-            // Enough recent output to rebuild the screen; not the whole history.
-            const source = await ForwardedSession.attach(record.dir, { tail: RETAINED_BYTES, encoding: null, activity: {}, name: 'native-pty-web' });
-            if (this.#closed) return source.detach();
-            const id = `vt-${record.id}`;
-            const session = new WebSession(
-              source as unknown as SessionSource,
-              {
-                id,
-                kind: 'vt-pipe',
-                command: record.command,
-                title: record.name || record.command.join(' '),
-                startOffset: source.offset,
-                // vt-pipe signals the program itself when the size does not change.
-                redraw: () => source.resize(source.cols, source.rows),
-                release: () => source.detach(),
-              },
-              (ended) => this.#forgetLater(ended),
-            );
-            this.#sessions.set(id, session);
-          } catch {
-            this.#attached.delete(record.dir); // Gone meanwhile, or not ready: the next scan decides.
-          }
+          // Gone meanwhile, or not ready: the next scan decides.
+          await this.#attach(record).catch(() => this.#attached.delete(record.dir));
         }),
     );
   }
 
-  /** Ends the shells this server spawned and lets vt-pipe sessions run on. */
+  async #attach(record: SessionListing | StartedSession): Promise<WebSession> {
+    // Enough recent output to rebuild the screen; not the whole history.
+    const source = await ForwardedSession.attach(record.dir, { tail: RETAINED_BYTES, encoding: null, activity: {}, name: 'native-pty-web' });
+    if (this.#closed) {
+      source.detach();
+      throw new Error('the server is closing');
+    }
+    const id = `vt-${record.id}`;
+    const session = new WebSession(
+      source as unknown as SessionSource,
+      {
+        id,
+        kind: 'vt-pipe',
+        command: record.command,
+        title: record.name || record.command.join(' '),
+        startOffset: source.offset,
+        // vt-pipe signals the program itself when the size does not change.
+        redraw: () => source.resize(source.cols, source.rows),
+        release: () => source.detach(),
+      },
+      (ended) => this.#forgetLater(ended),
+    );
+    this.#sessions.set(id, session);
+    return session;
+  }
+
+  /** Ends the shells this server spawned in itself and lets vt-pipe sessions run on. */
   close(): void {
     this.#closed = true;
     if (this.#scanTimer) clearTimeout(this.#scanTimer);
@@ -148,4 +177,8 @@ export class SessionHub {
     this.#sessions.delete(session.id);
     session.dispose();
   }
+}
+
+function shellTitle(shell: string): string {
+  return `${path.basename(shell)} on ${os.hostname()}`;
 }
