@@ -28,6 +28,7 @@ export class ScreenMirror {
   #parsed: number;
   #onParsed: () => void;
   #title = '';
+  #disposed = false;
 
   /** `onParsed` runs whenever the parser catches up with a chunk (backlog() got smaller). */
   constructor(cols: number, rows: number, startOffset: number, onParsed: () => void) {
@@ -57,25 +58,31 @@ export class ScreenMirror {
   }
 
   write(data: Buffer): void {
+    if (this.#disposed) return;
     const end = (this.#written += data.length);
     this.#term.write(data, () => {
+      if (this.#disposed) return;
       this.#parsed = end;
       this.#onParsed();
     });
   }
 
   resize(cols: number, rows: number): void {
+    if (this.#disposed) return;
     if (cols !== this.#term.cols || rows !== this.#term.rows) this.#term.resize(cols, rows);
   }
 
   /**
    * The screen as it stands after every byte written so far: resolves once the parser has
    * reached this point (the callback of an empty write runs right after the data before it).
+   * Never settles once disposed: whoever waited has gone with the session.
    */
   snapshot(): Promise<Snapshot> {
     const offset = this.#written;
     return new Promise((resolve) => {
+      if (this.#disposed) return;
       this.#term.write(new Uint8Array(0), () => {
+        if (this.#disposed) return;
         resolve({ data: this.#serialize(), offset, cols: this.#term.cols, rows: this.#term.rows });
       });
     });
@@ -90,6 +97,7 @@ export class ScreenMirror {
   }
 
   dispose(): void {
+    this.#disposed = true;
     this.#term.dispose();
   }
 

@@ -77,13 +77,16 @@ export class WebSession implements ViewerHost {
     this.#onEnd = onEnd;
     this.ring = new OutputRing(RETAINED_BYTES, info.startOffset);
     this.#screen = new ScreenMirror(source.cols, source.rows, info.startOffset, () => this.#updateHold());
-    source.on('data', (data: Buffer) => this.#output(data));
+    source.on('data', this.#onData);
     // A failed write is reported as 'error'; the session goes on (and an unhandled one would
     // take the whole server down).
     source.on('error', () => {});
-    source.on('resize', (size: { cols: number; rows: number }) => this.#sized(size.cols, size.rows));
+    source.on('resize', this.#onResize);
     source.once('exit', () => this.#exit());
   }
+
+  #onData = (data: Buffer): void => this.#output(data);
+  #onResize = (size: { cols: number; rows: number }): void => this.#sized(size.cols, size.rows);
 
   get viewerCount(): number {
     return this.#viewers.size;
@@ -154,7 +157,10 @@ export class WebSession implements ViewerHost {
     if (this.exitStatus === null) this.#source.kill('SIGHUP');
   }
 
+  /** Lets go of everything; output that still comes (a shell that is ending) is not wanted. */
   dispose(): void {
+    this.#source.off('data', this.#onData);
+    this.#source.off('resize', this.#onResize);
     if (this.#resizeTimer) clearTimeout(this.#resizeTimer);
     for (const viewer of this.#viewers) viewer.close(1001, 'server closing');
     this.#screen.dispose();
