@@ -10,7 +10,7 @@ import { defineConfig } from 'tsup';
 // writes for cjs-module-lexer.
 const esmWrapper = (entry: string) => `// One implementation for import and require: see tsup.config.ts.
 export * from './${entry}.cjs';
-`;
+${entry === 'index' ? "// The default export: node-pty's shape, the module itself (a CJS module's default is its exports).\nexport { default } from './index.cjs';\n" : ''}`;
 
 // `native-pty/activity`, `native-pty/ansi` and `native-pty/forwarder` (vt-pipe's client) are pure
 // TypeScript: they never load the addon, so they work on any platform, also where no native

@@ -1,4 +1,10 @@
-export { NativePty, spawn } from './native-pty.js';
+import { NativePty, spawn } from './native-pty.js';
+import { ActivityDetector, detectActivity, parseStatusLine } from './activity/index.js';
+import { AbortError, runCommand, runShell } from './run-command.js';
+import { stripAnsi } from './ansi.js';
+import { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
+
+export { NativePty, spawn };
 export type {
   DeliveryMode,
   IDisposable,
@@ -10,13 +16,30 @@ export type {
   OutputObserver,
 } from './types.js';
 
-export { ActivityDetector, detectActivity, parseStatusLine } from './activity/index.js';
+export { ActivityDetector, detectActivity, parseStatusLine };
 export type { ActivityEvent, ActivityOptions, AgentStatus, DetectedStatus, StatusDetector } from './activity/index.js';
 
-export { AbortError, runCommand, runShell } from './run-command.js';
+export { AbortError, runCommand, runShell };
 export type { RunOptions, RunResult, ShellOptions } from './run-command.js';
 
-export { stripAnsi } from './ansi.js';
+export { stripAnsi };
 
-export { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
+export { ForwardedSession, listSessions, startSession };
 export type { AttachOptions, SessionListing, StartOptions } from './forwarder/index.js';
+
+// `import pty from 'native-pty'` as with node-pty (wetty, for one, imports it so): the default
+// export holds the module's functions and classes, pty.spawn() and all.
+export default {
+  spawn,
+  NativePty,
+  ActivityDetector,
+  detectActivity,
+  parseStatusLine,
+  AbortError,
+  runCommand,
+  runShell,
+  stripAnsi,
+  ForwardedSession,
+  listSessions,
+  startSession,
+};

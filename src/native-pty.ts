@@ -20,6 +20,9 @@ import {
 } from './options.js';
 import { addSession, enableDelivery, refChanged } from './delivery.js';
 import { rethrowLater } from './rethrow-later.js';
+
+/** What spawn() runs when no program is given, as node-pty does. */
+const DEFAULT_FILE = 'sh';
 import { toSignalNumber } from './signals.js';
 import type { IDisposable, IExitEvent, IPty, KillTarget, NativePtyOptions, OutputObserver } from './types.js';
 import { OutputObservers } from './output-observers.js';
@@ -68,9 +71,10 @@ export class NativePty extends EventEmitter implements IPty {
    * arguments, and the addon's Error (with code, errno, syscall, path) when the pty cannot be
    * made, the program is not found or cannot run, or the cwd does not exist.
    */
-  constructor(file: string, args: string[] = [], opts: NativePtyOptions = {}) {
+  constructor(file?: string, args: string[] = [], opts: NativePtyOptions = {}) {
     super();
-    const validFile = validateFile(file);
+    // As node-pty: no program means sh.
+    const validFile = file === undefined || file === null ? DEFAULT_FILE : validateFile(file);
     const validArgs = validateArgs(args);
     const o = normalizeOptions(opts);
     enableDelivery();
@@ -184,7 +188,7 @@ export class NativePty extends EventEmitter implements IPty {
   onExit(listener: (e: IExitEvent) => void): IDisposable {
     // Checked here: the wrapper below is always a function, so on() would accept anything.
     validateFunction(listener, 'listener');
-    const wrapped = (exitCode: number, signal: number | undefined): void => listener({ exitCode, signal });
+    const wrapped = (exitCode: number, signal: number): void => listener({ exitCode, signal });
     this.on('exit', wrapped);
     return { dispose: () => void this.off('exit', wrapped) };
   }
@@ -194,13 +198,15 @@ export class NativePty extends EventEmitter implements IPty {
    * take now is queued natively and flushed by the I/O thread. A string is encoded with the
    * session's encoding (UTF-8 when it is null). Returns false, as a stream's write() does, once
    * `inputHighWaterMark` bytes wait for a child that is not reading: hold further input until
-   * 'drain'. Once the session has exited or been destroyed, a no-op that returns false. With
+   * 'drain', which always follows a false (at the latest just before 'exit', when the child
+   * ends without reading). Once the session has exited or been destroyed, a no-op that returns
+   * true: there is nothing to wait for (`exited` says whether input can still arrive). With
    * handleFlowControl on, a write of exactly the pause or resume string calls pause() or
    * resume() instead of reaching the child.
    */
   write(data: string | Buffer): boolean {
     const valid = validateWriteData(data);
-    if (this.#exited || this.#destroyed) return false;
+    if (this.#exited || this.#destroyed) return true;
     const flow = this.#flowControl;
     if (flow.enabled && (valid === flow.pause || valid === flow.resume)) {
       // node-pty's handleFlowControl: the browser's XOFF/XON holds output here, not in the child.
@@ -318,13 +324,12 @@ export class NativePty extends EventEmitter implements IPty {
     // a writer waiting for it must hear it before 'exit'.
     if (inputDrained && this.#needDrain) this.#emitDrain();
     if (exitCode < 0) return;
-    // An exit ends any wait for 'drain' (input still queued can reach nobody): from now on
-    // write() returns false for good.
-    this.#needDrain = false;
-
     this.#exited = true;
     this.#exitCode = signal > 0 ? 0 : exitCode;
     this.#signalCode = signal > 0 ? signal : null;
+    // An exit ends any wait for 'drain' (input still queued can reach nobody): whoever held
+    // input back is released before 'exit'; write() is a no-op from now on.
+    if (this.#needDrain) this.#emitDrain();
     if (this.#decoder !== null) {
       // An incomplete character at the very end is flushed (as U+FFFD), never held back.
       const tail = this.#decoder.end();
@@ -338,7 +343,8 @@ export class NativePty extends EventEmitter implements IPty {
     }
     this.#observers.end();
     try {
-      this.emit('exit', this.#exitCode, this.#signalCode ?? undefined);
+      // As node-pty on Unix: signal 0 when no signal ended the child.
+      this.emit('exit', this.#exitCode, this.#signalCode ?? 0);
     } catch (err) {
       rethrowLater(err);
     }
@@ -377,6 +383,6 @@ export class NativePty extends EventEmitter implements IPty {
 }
 
 /** node-pty's spawn(): the same as `new NativePty(file, args, options)`. */
-export function spawn(file: string, args?: string[], options?: NativePtyOptions): NativePty {
+export function spawn(file?: string, args?: string[], options?: NativePtyOptions): NativePty {
   return new NativePty(file, args, options);
 }

@@ -74,11 +74,15 @@ export function validateArgs(args: unknown): string[] {
 }
 
 /** cols and rows of a terminal, for spawn and resize; `prefix` is 'options.' for spawn. */
+/**
+ * A terminal size. Fractions are truncated, as node-pty does (browsers compute sizes such as
+ * 80.5 from pixels); below 1, above the limit, NaN or not a number is refused.
+ */
 export function validateSize(cols: unknown, rows: unknown, prefix = ''): { cols: number; rows: number } {
   const { maxDimension } = addon().limits;
   return {
-    cols: validateInteger(cols, `${prefix}cols`, 1, maxDimension),
-    rows: validateInteger(rows, `${prefix}rows`, 1, maxDimension),
+    cols: Math.trunc(validateNumber(cols, `${prefix}cols`, 1, maxDimension)),
+    rows: Math.trunc(validateNumber(rows, `${prefix}rows`, 1, maxDimension)),
   };
 }
 

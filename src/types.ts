@@ -26,7 +26,7 @@ export type IEvent<T> = (listener: (e: T) => void) => IDisposable;
 
 export interface IExitEvent {
   exitCode: number;
-  /** The number of the signal that ended the child, or undefined when it exited normally. */
+  /** The number of the signal that ended the child; 0 when it exited by itself (as node-pty on Unix). */
   signal?: number;
 }
 

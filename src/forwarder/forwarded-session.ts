@@ -136,7 +136,7 @@ export class ForwardedSession extends EventEmitter {
   onExit(listener: (e: IExitEvent) => void): IDisposable {
     validateFunction(listener, 'listener');
     const wrapped = (exitCode: number | null, signal: number | null): void =>
-      listener({ exitCode: exitCode ?? 0, signal: signal ?? undefined });
+      listener({ exitCode: exitCode ?? 0, signal: signal ?? 0 });
     this.on('exit', wrapped);
     return { dispose: () => void this.off('exit', wrapped) };
   }

@@ -269,7 +269,7 @@ for (const f of sessions) {
   if (f.exits > 0) {
     const [code, signal] = f.exitArgs as [unknown, unknown];
     const codeOk = Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255;
-    const signalOk = signal === undefined || (Number.isInteger(signal) && (signal as number) >= 1 && (signal as number) < 65);
+    const signalOk = signal === 0 || (Number.isInteger(signal) && (signal as number) >= 1 && (signal as number) < 65);
     if (!codeOk || !signalOk) violation(`${where}: exit(${String(code)}, ${String(signal)})`);
     if (!f.pty.exited) violation(`${where}: exited is false after 'exit'`);
   }

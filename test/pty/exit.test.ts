@@ -28,7 +28,7 @@ describe('keyboard', () => {
     pty.write('\x04');
     const r = await done;
     expect(r.exitCode).toBe(0);
-    expect(r.signal).toBeUndefined();
+    expect(r.signal).toBe(0);
     expect(pty.signalCode).toBeNull();
   });
 });
@@ -38,7 +38,7 @@ describe('exit codes', () => {
     it(`exit ${code} is reported as ${code} with no signal`, async () => {
       const r = await run('sh', ['-c', `exit ${code}`]);
       expect(r.exitCode).toBe(code);
-      expect(r.signal).toBeUndefined();
+      expect(r.signal).toBe(0);
       expect(r.pty.exitCode).toBe(code);
       expect(r.pty.signalCode).toBeNull();
       expect(r.pty.exited).toBe(true);
@@ -52,7 +52,7 @@ describe('exit codes', () => {
     const disposed = pty.onExit((e) => events.push(['disposed', e]));
     disposed.dispose();
     await waitForExit(pty);
-    expect(events).toEqual([{ exitCode: 3, signal: undefined }]);
+    expect(events).toEqual([{ exitCode: 3, signal: 0 }]);
   });
 });
 
@@ -104,7 +104,7 @@ describe('kill()', () => {
     const r = await done;
     expect(isAlive(sleepPid)).toBe(false);
     // bash itself was not signalled: it saw its job die of SIGINT and exited with 128 + 2.
-    expect(r.signal).toBeUndefined();
+    expect(r.signal).toBe(0);
     expect(r.exitCode).toBe(128 + SIG.SIGINT);
   });
 });
@@ -128,7 +128,7 @@ describe('awkward endings', () => {
       const elapsed = Date.now() - started;
       expect(r.chunks.join('')).toContain('bye');
       expect(r.exitCode).toBe(5);
-      expect(r.signal).toBeUndefined();
+      expect(r.signal).toBe(0);
       // The grace period is documented as at most 250 ms after the reap; this bound only
       // catches a wait for the grandchild (30 s).
       expect(elapsed).toBeLessThan(5_000);
@@ -153,21 +153,21 @@ describe('awkward endings', () => {
     pty.write('\x04');
     const r = await done;
     expect(r.exitCode).toBe(0);
-    expect(r.signal).toBeUndefined();
+    expect(r.signal).toBe(0);
   });
 
   it('a child that sends its stdio away before exiting keeps its exit code', async () => {
     const r = await run('sh', ['-c', 'echo before; exec >/dev/null 2>&1 </dev/null; exit 7']);
     expect(r.output).toBe('before\r\n');
     expect(r.exitCode).toBe(7);
-    expect(r.signal).toBeUndefined();
+    expect(r.signal).toBe(0);
   });
 
   it('... also when it lives on for a while after closing its stdio', async () => {
     const r = await run('sh', ['-c', 'echo before; exec >/dev/null 2>&1 </dev/null; sleep 0.5; exit 7']);
     expect(r.output).toBe('before\r\n');
     expect(r.exitCode).toBe(7);
-    expect(r.signal).toBeUndefined();
+    expect(r.signal).toBe(0);
   });
 });
 
