@@ -52,4 +52,9 @@ describe('node-pty parity', () => {
     pty.destroy();
     expect(pty.write('ignored')).toBe(true);
   });
+
+  it("accepts node-pty's Windows options on Unix and ignores them", async () => {
+    const pty = spawn('sh', ['-c', 'exit 0'], { useConpty: true, useConptyDll: false, conptyInheritCursor: true } as never);
+    expect(await new Promise((resolve) => pty.onExit(resolve))).toEqual({ exitCode: 0, signal: 0 });
+  });
 });
