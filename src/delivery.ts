@@ -37,7 +37,9 @@ let wakes = 0;
 /** Must run before the first native spawn of this environment: news is delivered by wakes. */
 export function enableDelivery(): void {
   if (handlerSet) return;
-  addon().setWakeHandler(drain);
+  // Deno emulates libuv but calls its callbacks outside any V8 scope: a thread-safe function
+  // reaches JavaScript there (tested in test/runtimes/deno.test.ts).
+  addon().setWakeHandler(drain, 'deno' in process.versions);
   handlerSet = true;
 }
 

@@ -89,7 +89,7 @@ export interface NativeBinding {
    * input, a full buffer, an exit, a resume, or output left over by readAll()'s byte budget.
    * One handler per Node environment (main thread or worker); set it before the first spawn.
    */
-  setWakeHandler(handler: () => void): void;
+  setWakeHandler(handler: () => void, threadsafe?: boolean): void;
   /** Whether the wake-up handle keeps the event loop alive (while a ref'd session lives). */
   setWakeRef(ref: boolean): void;
   /**

@@ -161,7 +161,9 @@ void SetWakeRef(const Napi::CallbackInfo& info) {
 void SetWakeHandler(const Napi::CallbackInfo& info) {
   Napi::Value handler = argumentAt(info, 0, "handler");
   if (!handler.IsFunction()) throw invalidArgType(handler, "handler", "of type function");
-  envOf(info)->setWakeHandler(handler.As<Napi::Function>());
+  Napi::Value threadsafe = info.Length() > 1 ? info[1] : info.Env().Undefined();
+  envOf(info)->setWakeHandler(handler.As<Napi::Function>(),
+                              !threadsafe.IsUndefined() && booleanArg(threadsafe, "threadsafe"));
 }
 
 void cleanupEnvironment(void* data) {

@@ -1,9 +1,12 @@
 // A Node environment (the main thread or a worker) as the core sees it: its wake-up reaches
-// JavaScript through a libuv async handle that calls the wake handler (src/delivery.ts).
+// JavaScript through a libuv async handle that calls the wake handler (src/delivery.ts), or,
+// where libuv is only emulated (Deno), through a Node-API thread-safe function.
 #pragma once
 
 #include <napi.h>
 #include <uv.h>
+
+#include <atomic>
 
 #include "../core/environment.h"
 
@@ -16,8 +19,9 @@ class NodeEnvironment final : public Environment {
   napi_env env() const { return env_; }
 
   // JavaScript thread. The handler runs on this environment's thread after a wake; the handle
-  // starts unref'd, and keeps the event loop alive only via setWakeRef().
-  void setWakeHandler(Napi::Function handler);
+  // starts unref'd, and keeps the event loop alive only via setWakeRef(). `threadsafe` picks a
+  // thread-safe function over the libuv handle (Deno calls a libuv callback with no V8 scope).
+  void setWakeHandler(Napi::Function handler, bool threadsafe);
   // JavaScript thread: whether the wake-up handle keeps the event loop alive (it does while a
   // ref'd session lives; nothing else holds the loop for them).
   void setWakeRef(bool ref);
@@ -28,16 +32,22 @@ class NodeEnvironment final : public Environment {
 
  private:
   ~NodeEnvironment() = default;
-  bool canWake() const override { return asyncOpen_; }
-  void wake() override { uv_async_send(&async_); }
+  bool canWake() const override { return asyncOpen_ || tsfn_ != nullptr; }
+  void wake() override;
   static void onWake(uv_async_t* handle);
   void callHandler();
+  static void callFromTsfn(napi_env env, napi_value handler, void* context, void* data);
+  static void finalizeTsfn(napi_env env, void* data, void* hint);
+  static void reportException(napi_env env, napi_status status);
 
   napi_env env_;
   uv_async_t async_{};
   bool asyncOpen_ = false;
   Napi::FunctionReference handler_;
   napi_async_context asyncContext_ = nullptr;
+  // The thread-safe function's way: one call queued at a time (wakes coalesce as uv_async's do).
+  napi_threadsafe_function tsfn_ = nullptr;
+  std::atomic<bool> tsfnCallQueued_{false};
 };
 
 }  // namespace native_pty
