@@ -54,6 +54,8 @@ export function spawnReport(dir, flavor, env) {
 const DUAL = `
 import { createRequire } from 'node:module';
 import { NativePty as FromImport } from 'native-pty';
+import viaDefault from 'native-pty';
+if (viaDefault.NativePty !== FromImport) throw new Error('the default export is not the module');
 const { NativePty: FromRequire } = createRequire(import.meta.url)('native-pty');
 const guard = setTimeout(() => { console.log(JSON.stringify({ hung: true })); process.exit(3); }, 20_000);
 const runs = [['import', FromImport], ['require', FromRequire], ['import', FromImport], ['require', FromRequire]]
@@ -153,8 +155,12 @@ export function noAddonReport(dir, env) {
 // Types a user would write, in both module systems. The @ts-expect-error lines fail the check
 // if the shipped types were missing or `any`, not only if they were wrong.
 const MTS = `
+import pty0 from 'native-pty';
 import { NativePty, spawn, type IPty, type IExitEvent, type NativePtyOptions } from 'native-pty';
 
+// The default export, as code written for node-pty imports it.
+const viaDefault: NativePty = pty0.spawn('/bin/sh', ['-c', 'true']);
+void viaDefault;
 const options: NativePtyOptions = { cols: 100, rows: 30, encoding: 'utf8', delivery: 'wake' };
 const pty: IPty = new NativePty('/bin/sh', ['-c', 'true'], options);
 pty.onData((data: string | Buffer) => void data);
