@@ -2,6 +2,7 @@ import { NativePty, spawn } from './native-pty.js';
 import { ActivityDetector, detectActivity, parseStatusLine } from './activity/index.js';
 import { AbortError, runCommand, runShell } from './run-command.js';
 import { stripAnsi } from './ansi.js';
+import { WaitForError, waitFor } from './wait-for.js';
 import { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
 
 export { NativePty, spawn };
@@ -24,6 +25,9 @@ export type { RunOptions, RunResult, ShellOptions } from './run-command.js';
 
 export { stripAnsi };
 
+export { waitFor, WaitForError };
+export type { WaitForMatch, WaitForOptions, WaitForPattern } from './wait-for.js';
+
 export { ForwardedSession, listSessions, startSession };
 export type { AttachOptions, SessionListing, StartOptions } from './forwarder/index.js';
 
@@ -39,6 +43,8 @@ export default {
   runCommand,
   runShell,
   stripAnsi,
+  waitFor,
+  WaitForError,
   ForwardedSession,
   listSessions,
   startSession,

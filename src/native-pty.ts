@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import { addSession, enableDelivery, refChanged } from './delivery.js';
 import { rethrowLater } from './rethrow-later.js';
+import { waitFor, type WaitForMatch, type WaitForOptions, type WaitForPattern } from './wait-for.js';
 
 /** What spawn() runs when no program is given, as node-pty does. */
 const DEFAULT_FILE = 'sh';
@@ -183,6 +184,15 @@ export class NativePty extends EventEmitter implements IPty {
    */
   observe(observer: OutputObserver): IDisposable {
     return this.#observers.add(observer, this.#decoder === null);
+  }
+
+  /**
+   * Resolves when the output from now on shows `pattern` (a string, a RegExp or a predicate
+   * over the text), decoded and without escape sequences, across chunks; rejects on `timeout`,
+   * an aborted `signal`, or the exit (see waitFor in wait-for.ts).
+   */
+  waitFor(pattern: WaitForPattern, options?: WaitForOptions): Promise<WaitForMatch> {
+    return waitFor(this, pattern, options);
   }
 
   onExit(listener: (e: IExitEvent) => void): IDisposable {

@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
+import { AbortError } from './abort-error.js';
 import { NativePty } from './native-pty.js';
 import { Escalation } from './run-command/escalation.js';
 import { validateArgs, validateFile } from './options.js';
@@ -44,15 +45,7 @@ export interface RunResult {
   pid: number;
 }
 
-/** What rejects a run whose signal was already aborted; shaped like child_process's. */
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR';
-
-  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AbortError';
-  }
-}
+export { AbortError };
 
 /** Runs `file` with `args` on a new pseudoterminal. */
 export async function runCommand(

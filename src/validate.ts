@@ -135,3 +135,15 @@ export function validateOneOf<T extends string>(value: unknown, name: string, al
   }
   return value as T;
 }
+
+/** An AbortSignal, duck-typed as Node's own APIs do, so that signals from another realm or a polyfill work. */
+export function validateAbortSignal(value: unknown, name: string): AbortSignal {
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    'aborted' in value &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function';
+  if (!ok) throw invalidArgType(name, 'an instance of AbortSignal', value);
+  return value as AbortSignal;
+}

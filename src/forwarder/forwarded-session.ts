@@ -18,6 +18,7 @@ import { OutputObservers } from '../output-observers.js';
 import { toSignalNumber } from '../signals.js';
 import type { IDisposable, IExitEvent, OutputObserver } from '../types.js';
 import { validateFunction, validateInteger, validateObject } from '../validate.js';
+import { waitFor, type WaitForMatch, type WaitForOptions, type WaitForPattern } from '../wait-for.js';
 import { encodeFrame, FrameDecoder, FrameType, MAX_PAYLOAD, resizePayload, type Hello } from './protocol.js';
 import { readSession } from './sessions.js';
 
@@ -143,6 +144,11 @@ export class ForwardedSession extends EventEmitter {
 
   observe(observer: OutputObserver): IDisposable {
     return this.#observers.add(observer, this.#text === null);
+  }
+
+  /** As NativePty's: resolves when the output from now on shows `pattern`. */
+  waitFor(pattern: WaitForPattern, options?: WaitForOptions): Promise<WaitForMatch> {
+    return waitFor(this, pattern, options);
   }
 
   /** Sends input (split into frames of at most 1 MiB). Returns false while the socket is full. */

@@ -5,6 +5,7 @@
  */
 import {
   invalidArgType,
+  validateAbortSignal,
   MAX_TIMER_DELAY_MS,
   validateBoolean,
   validateFunction,
@@ -78,26 +79,13 @@ function integerOption(name: string, value: unknown, min: number, max: number, f
   return value === undefined ? fallback : validateInteger(value, `options.${name}`, min, max);
 }
 
-function isAbortSignal(value: unknown): value is AbortSignal {
-  // Duck-typed as Node's own APIs do, so that signals from another realm or polyfill work.
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'aborted' in value &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  );
-}
-
 /**
  * Checks the options runCommand itself uses. Those it passes on to NativePty (cwd, env, cols,
  * rows, name) are checked there, by the same validators.
  */
 export function resolveRunOptions(options: unknown): ResolvedRunOptions {
   const o = (options === undefined ? {} : validateObject(options, 'options')) as RunOptions;
-  if (o.signal !== undefined && !isAbortSignal(o.signal)) {
-    throw invalidArgType('options.signal', 'an instance of AbortSignal', o.signal);
-  }
+  if (o.signal !== undefined) validateAbortSignal(o.signal, 'options.signal');
   if (o.input !== undefined && typeof o.input !== 'string' && !(o.input instanceof Uint8Array)) {
     throw invalidArgType('options.input', 'of type string or an instance of Buffer or Uint8Array', o.input);
   }
