@@ -12,14 +12,15 @@ const esmWrapper = (entry: string) => `// One implementation for import and requ
 export * from './${entry}.cjs';
 ${entry === 'index' ? "// The default export: node-pty's shape, the module itself (a CJS module's default is its exports).\nexport { default } from './index.cjs';\n" : ''}`;
 
-// `native-pty/activity`, `native-pty/ansi` and `native-pty/forwarder` (vt-pipe's client) are pure
-// TypeScript: they never load the addon, so they work on any platform, also where no native
-// build exists.
+// `native-pty/activity`, `native-pty/ansi`, `native-pty/forwarder` (vt-pipe's client) and
+// `native-pty/screen` (rendered text through the optional @xterm/headless) are pure TypeScript:
+// they never load the addon, so they work on any platform, also where no native build exists.
 const ENTRIES = {
   index: 'src/index.ts',
   activity: 'src/activity/index.ts',
   ansi: 'src/ansi.ts',
   forwarder: 'src/forwarder/index.ts',
+  screen: 'src/screen.ts',
 };
 
 export default defineConfig({

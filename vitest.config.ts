@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^native-pty\/activity$/, replacement: src('activity/index.ts') },
       { find: /^native-pty\/ansi$/, replacement: src('ansi.ts') },
       { find: /^native-pty\/forwarder$/, replacement: src('forwarder/index.ts') },
+      { find: /^native-pty\/screen$/, replacement: src('screen.ts') },
     ],
   },
   test: {

@@ -96,6 +96,7 @@ const NO_ADDON = `
 import { stripAnsi } from 'native-pty/ansi';
 import { ActivityDetector, parseStatusLine } from 'native-pty/activity';
 import { FrameDecoder, listSessions } from 'native-pty/forwarder';
+import { openScreen } from 'native-pty/screen';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let guarded = 'imported';
@@ -115,6 +116,8 @@ console.log(JSON.stringify({
   requiredAnsi: typeof require('native-pty/ansi').stripAnsi,
   requiredActivity: typeof require('native-pty/activity').parseStatusLine,
   forwarder: [typeof FrameDecoder, (await listSessions('/nonexistent-control-dir')).length, typeof require('native-pty/forwarder').ForwardedSession],
+  // The consumer has not installed the optional peer @xterm/headless: a clear error, no crash.
+  screen: await openScreen({ cols: 80, rows: 24, observe: () => ({ dispose() {} }), on() {}, off() {} }).then(() => 'opened', (e) => e.code),
   guarded,
 }));
 `;

@@ -160,6 +160,7 @@ const steps = [
     assert(report.stripped === 'bold' && report.status !== null, 'native-pty/ansi and native-pty/activity work', JSON.stringify(report));
     assert(report.requiredAnsi === 'function' && report.requiredActivity === 'function', 'and can be required', JSON.stringify(report));
     assert(JSON.stringify(report.forwarder) === '["function",0,"function"]', 'native-pty/forwarder (the vt-pipe client) too', JSON.stringify(report));
+    assert(report.screen === 'ERR_NATIVE_PTY_PEER_MISSING', 'native-pty/screen without @xterm/headless says which package to install', JSON.stringify(report));
     assert(report.guarded === 'ERR_NATIVE_PTY_LOAD', 'import succeeds; spawn() throws ERR_NATIVE_PTY_LOAD', JSON.stringify(report));
   }],
 

@@ -253,6 +253,8 @@ export class NativePty extends EventEmitter implements IPty {
     addon().resize(this.#id, size.cols, size.rows, px.width, px.height);
     this.#cols = size.cols;
     this.#rows = size.rows;
+    // As ForwardedSession's: for whatever mirrors the screen (native-pty/screen).
+    this.emit('resize', { cols: size.cols, rows: size.rows });
   }
 
   /**
