@@ -3,6 +3,7 @@ import { ActivityDetector, detectActivity, parseStatusLine } from './activity/in
 import { AbortError, runCommand, runShell } from './run-command.js';
 import { stripAnsi } from './ansi.js';
 import { WaitForError, waitFor } from './wait-for.js';
+import { TerminalReports, terminalReports } from './terminal-reports.js';
 import { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
 
 export { NativePty, spawn };
@@ -26,6 +27,8 @@ export type { RunOptions, RunResult, ShellOptions } from './run-command.js';
 export { stripAnsi };
 
 export { waitFor, WaitForError };
+export { terminalReports, TerminalReports };
+export type { CommandMark } from './terminal-reports.js';
 export type { WaitForMatch, WaitForOptions, WaitForPattern } from './wait-for.js';
 
 export { ForwardedSession, listSessions, startSession };
@@ -45,6 +48,8 @@ export default {
   stripAnsi,
   waitFor,
   WaitForError,
+  terminalReports,
+  TerminalReports,
   ForwardedSession,
   listSessions,
   startSession,
