@@ -4,6 +4,7 @@ import { AbortError, runCommand, runShell } from './run-command.js';
 import { stripAnsi } from './ansi.js';
 import { WaitForError, waitFor } from './wait-for.js';
 import { TerminalReports, terminalReports } from './terminal-reports.js';
+import { openShell, ShellSession } from './shell-session.js';
 import { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
 
 export { NativePty, spawn };
@@ -29,6 +30,8 @@ export { stripAnsi };
 export { waitFor, WaitForError };
 export { terminalReports, TerminalReports };
 export type { CommandMark } from './terminal-reports.js';
+export { openShell, ShellSession };
+export type { ShellRunOptions, ShellRunResult, ShellSessionOptions } from './shell-session.js';
 export type { WaitForMatch, WaitForOptions, WaitForPattern } from './wait-for.js';
 
 export { ForwardedSession, listSessions, startSession };
@@ -50,6 +53,7 @@ export default {
   WaitForError,
   terminalReports,
   TerminalReports,
+  openShell,
   ForwardedSession,
   listSessions,
   startSession,
