@@ -86,10 +86,15 @@ export class ShellSession {
     });
   }
 
-  /** Resolves at the first prompt. */
+  /** Resolves at the first prompt; bash has read its rc file by then, which goes. */
   ready(): Promise<void> {
     return new Promise((resolve) => {
-      this.#waiting = { resolve: () => resolve() };
+      this.#waiting = {
+        resolve: () => {
+          rmSync(this.#dir, { recursive: true, force: true });
+          resolve();
+        },
+      };
     });
   }
 

@@ -3,6 +3,7 @@
  * prompt, no echo), exit status, cwd and state carried over, marks that output cannot forge,
  * interrupts that keep the shell, input to a running command, runs queued in order.
  */
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, openShell, type ShellSession } from '../../src/index.js';
 
@@ -69,5 +70,15 @@ describe('openShell', () => {
 
   it('refuses shells it cannot integrate yet, in Node\'s dialect', async () => {
     await expect(openShell({ shell: 'zsh' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+  });
+});
+
+describe('openShell leaves nothing behind', () => {
+  it('removes its rc file once bash has read it', async () => {
+    const sh = await shell();
+    const rc = (await sh.run('echo "$BASH_ARGV0"; ps -o args= -p $$')).output;
+    const file = /--rcfile (\S+)/.exec(rc)?.[1];
+    expect(file).toMatch(/native-pty-shell-/);
+    expect(existsSync(file!)).toBe(false);
   });
 });
