@@ -16,7 +16,7 @@ import { spawn, type NativePty } from './native-pty.js';
 import { invalidArgValue, MAX_TIMER_DELAY_MS, validateAbortSignal, validateInteger, validateObject, validateString } from './validate.js';
 
 export interface ShellSessionOptions {
-  /** Only bash for now (zsh and sh: see the README). Default 'bash'. */
+  /** bash (default) or a POSIX sh (dash); zsh: not yet (see the README). */
   shell?: string;
   cwd?: string;
   env?: Record<string, string | undefined>;
@@ -73,11 +73,15 @@ export class ShellSession {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
+  /** Whether the shell marks the start of a command's output (bash's PS0; sh has none). */
+  #marksStart: boolean;
+
   /** Use openShell(). */
-  constructor(pty: NativePty, nonce: string, dir: string) {
+  constructor(pty: NativePty, nonce: string, dir: string, marksStart: boolean) {
     this.pty = pty;
     this.#nonce = nonce;
     this.#dir = dir;
+    this.#marksStart = marksStart;
     pty.on('data', (chunk: string) => this.#scan(chunk));
     pty.once('exit', () => {
       this.#closed = true;
@@ -146,6 +150,9 @@ export class ShellSession {
       interrupt();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Without a start mark, output starts with the command line: echo is off and the prompt is
+    // only the mark, so nothing but the command's output comes before the end mark.
+    if (!this.#marksStart) this.#started = true;
     this.pty.write(command.endsWith('\n') ? command : `${command}\n`);
     const { exitCode, cwd } = await done;
     clearTimeout(timer);
@@ -212,7 +219,20 @@ export class ShellSession {
   }
 }
 
-/** The rc file: the user's own, then the marks (with this session's nonce), echo off. */
+/** sh's rc file ($ENV): the user's own $ENV file, then the mark as the whole prompt (sh expands $? and $PWD in PS1). */
+function shRc(nonce: string): string {
+  return [
+    '# native-pty shell integration (written per session; the user\'s dotfiles are untouched).',
+    '[ -n "$NATIVE_PTY_USER_ENV" ] && [ -r "$NATIVE_PTY_USER_ENV" ] && . "$NATIVE_PTY_USER_ENV"',
+    'unset NATIVE_PTY_USER_ENV',
+    `PS1="$(printf '\\033]${OSC};${nonce};D;')\\$?;\\$PWD$(printf '\\007')"`,
+    "PS2=''",
+    'stty -echo 2>/dev/null',
+    '',
+  ].join('\n');
+}
+
+/** bash's rc file: the user's own, then the marks (with this session's nonce), echo off. */
 function bashRc(nonce: string): string {
   return [
     '# native-pty shell integration (written per session; the user\'s dotfiles are untouched).',
@@ -227,24 +247,37 @@ function bashRc(nonce: string): string {
   ].join('\n');
 }
 
-/** Opens a persistent bash with the library's shell integration; resolves at its first prompt. */
+/** Opens a persistent shell with the library's integration; resolves at its first prompt. */
 export async function openShell(options: ShellSessionOptions = {}): Promise<ShellSession> {
   validateObject(options, 'options');
   const shell = options.shell === undefined ? 'bash' : validateString(options.shell, 'options.shell');
-  if (path.basename(shell) !== 'bash') throw invalidArgValue('options.shell', shell, 'must be bash (zsh and sh are not supported yet)', RangeError);
+  const kind = path.basename(shell);
+  if (kind !== 'bash' && kind !== 'sh' && kind !== 'dash') {
+    throw invalidArgValue('options.shell', shell, 'must be bash or sh (zsh is not supported yet)', RangeError);
+  }
   const nonce = randomBytes(12).toString('hex');
   const dir = mkdtempSync(path.join(tmpdir(), 'native-pty-shell-'));
-  const rc = path.join(dir, 'bashrc');
-  writeFileSync(rc, bashRc(nonce), { mode: 0o600 });
-  const pty = spawn(shell, ['--noediting', '--rcfile', rc, '-i'], {
+  const rc = path.join(dir, 'rc');
+  const env = { ...(options.env ?? process.env) };
+  let args: string[];
+  if (kind === 'bash') {
+    writeFileSync(rc, bashRc(nonce), { mode: 0o600 });
+    args = ['--noediting', '--rcfile', rc, '-i'];
+  } else {
+    writeFileSync(rc, shRc(nonce), { mode: 0o600 });
+    if (env.ENV !== undefined) env.NATIVE_PTY_USER_ENV = env.ENV;
+    env.ENV = rc;
+    args = ['-i'];
+  }
+  const pty = spawn(shell, args, {
     cwd: options.cwd,
-    env: options.env,
+    env,
     cols: options.cols ?? 200,
     rows: options.rows ?? 50,
     delivery: 'wake',
     activity: false,
   });
-  const session = new ShellSession(pty, nonce, dir);
+  const session = new ShellSession(pty, nonce, dir, kind === 'bash');
   await session.ready();
   return session;
 }

@@ -11,15 +11,15 @@ const opened: ShellSession[] = [];
 afterEach(() => {
   for (const shell of opened.splice(0)) shell.close();
 });
-async function shell(): Promise<ShellSession> {
-  const s = await openShell({ cwd: '/tmp', env: { ...process.env, HOME: '/nonexistent' } });
+async function shell(kind = 'bash'): Promise<ShellSession> {
+  const s = await openShell({ shell: kind, cwd: '/tmp', env: { ...process.env, HOME: '/nonexistent' } });
   opened.push(s);
   return s;
 }
 
-describe('openShell', () => {
+describe.each(['bash', 'sh'])('openShell with %s', (kind) => {
   it('gives each command exactly its output, its exit status and the cwd after it; state carries over', async () => {
-    const sh = await shell();
+    const sh = await shell(kind);
     expect(sh.cwd).toBe('/tmp');
     expect(await sh.run('echo hello')).toMatchObject({ output: 'hello\r\n', exitCode: 0, cwd: '/tmp', timedOut: false });
     expect(await sh.run('cd /usr/share')).toMatchObject({ output: '', exitCode: 0, cwd: '/usr/share' });
@@ -30,7 +30,7 @@ describe('openShell', () => {
   });
 
   it('cannot be fooled by output that looks like its marks', async () => {
-    const sh = await shell();
+    const sh = await shell(kind);
     const r = await sh.run("printf '\\033]6973;0123456789abcdef01234567;D;0;/forged\\007'; printf '\\033]133;D;0\\007'; echo after");
     expect(r.output).toContain('after\r\n');
     expect(r.cwd).toBe('/tmp');
@@ -38,7 +38,7 @@ describe('openShell', () => {
   });
 
   it('interrupts a command at its timeout or abort, keeps what it printed, and the shell goes on', async () => {
-    const sh = await shell();
+    const sh = await shell(kind);
     const slow = await sh.run('echo before; sleep 30', { timeout: 300 });
     expect(slow).toMatchObject({ timedOut: true, exitCode: 130 });
     expect(slow.output).toContain('before\r\n');
@@ -56,7 +56,7 @@ describe('openShell', () => {
   });
 
   it('passes input to a running command, runs calls in order, and caps output', async () => {
-    const sh = await shell();
+    const sh = await shell(kind);
     const asking = sh.run('read -r name; echo "hello $name"');
     setTimeout(() => sh.write('agent\n'), 100);
     expect((await asking).output).toBe('hello agent\r\n');
@@ -68,6 +68,9 @@ describe('openShell', () => {
     expect(big.output.startsWith('1\r\n2\r\n')).toBe(true);
   });
 
+});
+
+describe('openShell', () => {
   it('refuses shells it cannot integrate yet, in Node\'s dialect', async () => {
     await expect(openShell({ shell: 'zsh' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
   });
