@@ -79,7 +79,7 @@ describe('openShell', () => {
 describe('openShell leaves nothing behind', () => {
   it('removes its rc file once bash has read it', async () => {
     const sh = await shell();
-    const rc = (await sh.run('echo "$BASH_ARGV0"; ps -o args= -p $$')).output;
+    const rc = (await sh.run("tr '\\0' ' ' < /proc/$$/cmdline")).output;
     const file = /--rcfile (\S+)/.exec(rc)?.[1];
     expect(file).toMatch(/native-pty-shell-/);
     expect(existsSync(file!)).toBe(false);
