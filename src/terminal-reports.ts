@@ -6,6 +6,7 @@
  * events and current values. A sequence split across reads is held until it is whole.
  */
 import { EventEmitter } from 'node:events';
+import { sequenceEnd } from './ansi.js';
 import type { IDisposable, OutputObserver } from './types.js';
 
 /** A shell-integration mark, in the order a command goes through them. */
@@ -54,16 +55,16 @@ export class TerminalReports extends EventEmitter {
     const text = this.#pending + chunk;
     this.#pending = '';
     for (let at = text.indexOf('\x1b]'); at >= 0; at = text.indexOf('\x1b]', at)) {
-      const bel = text.indexOf('\x07', at + 2);
-      const st = text.indexOf('\x1b\\', at + 2);
-      const end = bel < 0 ? st : st < 0 ? bel : Math.min(bel, st);
+      // Where the OSC ends, by the same rules as everywhere in the library (ansi.ts).
+      const end = sequenceEnd(text, at, text.length);
       if (end < 0) {
         // Unfinished: kept for the next chunk, unless it is too long to be a report.
         if (text.length - at <= MAX_OSC) this.#pending = text.slice(at);
         return;
       }
-      this.#report(text.slice(at + 2, end));
-      at = end + (end === st ? 2 : 1);
+      const body = oscBody(text, at + 2, end);
+      if (body !== null) this.#report(body);
+      at = end;
     }
     // A lone ESC at the very end may begin the next chunk's OSC.
     if (text.endsWith('\x1b')) this.#pending = '\x1b';
@@ -116,6 +117,14 @@ export class TerminalReports extends EventEmitter {
     this.cwd = cwd;
     this.emit('cwd', cwd);
   }
+}
+
+/** The text of the OSC from `from` to `end`, or null when it was cut short (CAN, SUB, another sequence). */
+function oscBody(text: string, from: number, end: number): string | null {
+  const last = text.charCodeAt(end - 1);
+  if (last === 0x07 || last === 0x9c) return text.slice(from, end - 1);
+  if (last === 0x5c && text.charCodeAt(end - 2) === 0x1b) return text.slice(from, end - 2);
+  return null;
 }
 
 /** OSC 7's `file://host/path` (percent-encoded) as a path; undefined if it is not one. */

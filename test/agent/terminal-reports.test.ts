@@ -49,4 +49,14 @@ describe('terminalReports', () => {
     expect(reports.cwd).toBe('/usr/share');
     pty.kill('SIGKILL');
   });
+
+  it('ignores an OSC cut short by another sequence, and reads the next one', async () => {
+    const pty = spawn('sh', ['-c', "read go; printf '\\033]0;broken\\033[1m\\033]2;whole\\007'"]);
+    const reports = terminalReports(pty);
+    const titles: string[] = [];
+    reports.on('title', (t: string) => titles.push(t));
+    pty.write('\r');
+    await waitForExit(pty);
+    expect(titles).toEqual(['whole']);
+  });
 });
