@@ -172,9 +172,8 @@ export class ShellSession {
       const at = text.indexOf(prefix);
       if (at < 0) {
         // Keep a tail that could be the start of a mark split across reads.
-        const keep = Math.min(text.length, prefix.length + 4096);
-        const partial = text.lastIndexOf('\x1b', text.length - 1);
-        const cut = partial >= 0 && partial >= text.length - keep ? partial : text.length;
+        const esc = text.lastIndexOf('\x1b');
+        const cut = esc >= 0 && prefix.startsWith(text.slice(esc)) ? esc : text.length;
         this.#collect(text.slice(0, cut));
         this.#buffer = text.slice(cut);
         return;

@@ -61,15 +61,16 @@ function find(pattern: WaitForPattern, text: string, from: number): Omit<WaitFor
     return at < 0 ? null : { match: pattern, end: at + pattern.length };
   }
   if (pattern instanceof RegExp) {
-    // A copy without g/y state, so that the caller's RegExp is never changed.
-    const found = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')).exec(text);
+    const found = pattern.exec(text);
     return found === null ? null : { match: found[0], groups: found, end: found.index + found[0].length };
   }
   return pattern(text) ? { match: text, end: text.length } : null;
 }
 
 export function waitFor(session: Observable, pattern: WaitForPattern, options: WaitForOptions = {}): Promise<WaitForMatch> {
-  const valid = validatePattern(pattern);
+  const given = validatePattern(pattern);
+  // A copy without g/y state, so that the caller's RegExp is never changed.
+  const valid = given instanceof RegExp ? new RegExp(given.source, given.flags.replace(/[gy]/g, '')) : given;
   validateObject(options, 'options');
   const timeout = options.timeout === undefined ? undefined : validateInteger(options.timeout, 'options.timeout', 0, MAX_TIMER_DELAY_MS);
   const signal = options.signal === undefined ? undefined : validateAbortSignal(options.signal, 'options.signal');

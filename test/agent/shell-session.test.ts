@@ -29,6 +29,13 @@ describe.each(['bash', 'sh'])('openShell with %s', (kind) => {
     expect((await sh.run('exit_status() { return 7; }; exit_status')).exitCode).toBe(7);
   });
 
+  it('keeps escape sequences in the output exactly, across reads', async () => {
+    const sh = await shell(kind);
+    const r = await sh.run("i=1; while [ $i -le 3000 ]; do printf '\\033[31m%s\\033[0m\\n' $i; i=$((i+1)); done");
+    const expected = Array.from({ length: 3000 }, (_, i) => `\x1b[31m${i + 1}\x1b[0m\r\n`).join('');
+    expect(r.output).toBe(expected);
+  });
+
   it('cannot be fooled by output that looks like its marks', async () => {
     const sh = await shell(kind);
     const r = await sh.run("printf '\\033]6973;0123456789abcdef01234567;D;0;/forged\\007'; printf '\\033]133;D;0\\007'; echo after");
