@@ -136,8 +136,7 @@ export class ForwardedSession extends EventEmitter {
 
   onExit(listener: (e: IExitEvent) => void): IDisposable {
     validateFunction(listener, 'listener');
-    const wrapped = (exitCode: number | null, signal: number | null): void =>
-      listener({ exitCode: exitCode ?? 0, signal: signal ?? 0 });
+    const wrapped = (exitCode: number, signal: number): void => listener({ exitCode, signal });
     this.on('exit', wrapped);
     return { dispose: () => void this.off('exit', wrapped) };
   }
@@ -302,7 +301,8 @@ export class ForwardedSession extends EventEmitter {
     this.#observers.end();
     this.#socket?.destroy();
     this.#socket = null;
-    this.emit('exit', exitCode, signal);
+    // As NativePty's 'exit': (exitCode, signal), exitCode 0 after a signal, signal 0 without one.
+    this.emit('exit', exitCode ?? 0, signal ?? 0);
   }
 
   /** Ends this client's connection for good: reconnecting would only meet the same refusal. */

@@ -24,7 +24,7 @@ async function gated(dir: string, then: string, id = 'g'): Promise<string> {
   return s.dir;
 }
 
-function collectSession(s: ForwardedSession): Promise<{ text: string; exitCode: number | null; signal: number | null }> {
+function collectSession(s: ForwardedSession): Promise<{ text: string; exitCode: number; signal: number }> {
   let text = '';
   s.on('data', (d: string) => (text += d));
   return new Promise((resolve) => s.on('exit', (exitCode, signal) => resolve({ text, exitCode, signal })));
@@ -43,7 +43,7 @@ describe('vt-pipe clients', () => {
     expect(raw.length).toBeGreaterThan(1_000_000);
     expect(sha(x.text)).toBe(sha(raw));
     expect(sha(y.text)).toBe(sha(raw));
-    expect(x).toMatchObject({ exitCode: 3, signal: null });
+    expect(x).toMatchObject({ exitCode: 3, signal: 0 });
     expect(readSession(session)).toMatchObject({ status: 'exited', exitCode: 3 });
   });
 
@@ -83,6 +83,40 @@ describe('vt-pipe clients', () => {
     const r = await done;
     expect(drops).toBe(3);
     expect(r.text).toBe(readFileSync(path.join(session, 'output.raw'), 'utf8'));
+  });
+
+  it('pause() holds a client without holding the command, and resume() delivers every byte', async () => {
+    const dir = scratch();
+    const session = await gated(dir, 'seq 1 300000');
+    const s = await ForwardedSession.attach(session);
+    const done = collectSession(s);
+    s.pause();
+    s.write('go\r');
+    // The command runs to its end while this client reads nothing.
+    await until(() => readSession(session).status === 'exited', 20_000, 'the command to finish');
+    expect(s.offset).toBeLessThan(readFileSync(path.join(session, 'output.raw')).length);
+    s.resume();
+    const r = await done;
+    expect(r.text).toBe(readFileSync(path.join(session, 'output.raw'), 'utf8'));
+  });
+
+  it('attach with tail starts that many bytes before the end', async () => {
+    const dir = scratch();
+    const session = await gated(dir, 'seq 1 100000; read -r again');
+    const first = await ForwardedSession.attach(session);
+    first.write('go\r');
+    const end = Array.from({ length: 100_000 }, (_, i) => `${i + 1}\r\n`).join('').length;
+    await until(() => first.offset === end, 10_000, 'all of seq');
+    const tail = await ForwardedSession.attach(session, { tail: 1000 });
+    const text = new Promise<string>((resolve) => tail.once('data', (d: string) => resolve(d)));
+    expect(tail.offset).toBe(end - 1000);
+    const whole = await ForwardedSession.attach(session, { tail: 1e9 });
+    expect(whole.offset).toBe(0);
+    expect(await text).toBe(readFileSync(path.join(session, 'output.raw'), 'utf8').slice(end - 1000, end));
+    first.write('\r');
+    for (const [name, c] of [['first', first], ['tail', tail], ['whole', whole]] as const) {
+      await until(() => c.exited, 10_000, `${name} to see the exit`);
+    }
   });
 
   it('starts where ATTACH says: from an offset, or live only past the end', async () => {
@@ -175,7 +209,7 @@ describe('vt-pipe clients', () => {
     const client = await ForwardedSession.attach(s.dir);
     const done = collectSession(client);
     client.kill('SIGTERM');
-    expect(await done).toMatchObject({ exitCode: null, signal: 15 });
+    expect(await done).toMatchObject({ exitCode: 0, signal: 15 });
   });
 
   it('answers PING, before and after ATTACH', async () => {
