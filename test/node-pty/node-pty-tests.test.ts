@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 const nodePtyLib = path.join(path.dirname(require.resolve('node-pty/package.json')), 'lib');
 
 /** Title of a node-pty test that fails on purpose → the README's heading for the reason. */
-export const DELIBERATE: Record<string, string> = {
+const DELIBERATE: Record<string, string> = {
   'should set a valid pts name': '`fd`',
   'should open a pty with access to a master and slave socket': '`open()`',
   'should handle exec() errors': 'exec and chdir errors',

@@ -3,7 +3,7 @@
 // reload in the middle of a flood, press Ctrl+C on `yes`, look at the session list.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FLOW_HIGH } from '../../packages/web/src/viewer.js';
 import { until } from '../helpers/wait.js';
 import { api, launchBrowser, login, newSession, openSession, screenLines, serversPerTest, untilScreen } from '../helpers/web.js';
@@ -28,6 +28,14 @@ afterEach(async () => {
 const PROMPT = /^bash-[\d.]+[#$] $/;
 const lastLine = (lines: string[]): string => [...lines].reverse().find((l) => l.trim() !== '') ?? '';
 
+/** A new page of the browser, logged in (cookie), on session `id`, connected. */
+async function sessionPage(web: Awaited<ReturnType<typeof serve>>, id: string, query = ''): Promise<Page> {
+  const page = await context.newPage();
+  await login(page, web);
+  await openSession(page, web, id, query);
+  return page;
+}
+
 async function serverScreen(web: Awaited<ReturnType<typeof serve>>, id: string): Promise<string[]> {
   return ((await (await api(web, `/api/sessions/${id}/screen`)).json()) as { lines: string[] }).lines;
 }
@@ -48,9 +56,7 @@ describe('web terminal in a browser', () => {
   it('shows one session the same in two pages, and a late page gets the screen at once', async () => {
     const web = await serve();
     const id = await newSession(web);
-    const a = await context.newPage();
-    await login(a, web);
-    await openSession(a, web, id);
+    const a = await sessionPage(web, id);
     await a.keyboard.type('for i in 1 2 3; do echo "row $i"; done\n');
     await untilScreen(a, (l) => l.includes('row 3') && PROMPT.test(lastLine(l)), 'the rows in page a');
     const b = await context.newPage();
@@ -65,9 +71,7 @@ describe('web terminal in a browser', () => {
   it('shows the right screen after a reload and after a dropped connection in the middle of a flood', async () => {
     const web = await serve();
     const id = await newSession(web);
-    const page = await context.newPage();
-    await login(page, web);
-    await openSession(page, web, id);
+    const page = await sessionPage(web, id);
     await page.keyboard.type('seq 1 400000; echo flood-done\n');
     await untilScreen(page, (l) => l.some((x) => /^\d{3,}$/.test(x)), 'the flood');
     await page.reload();
@@ -82,9 +86,7 @@ describe('web terminal in a browser', () => {
   it('stops `yes` on screen soon after Ctrl+C: little is in flight between the pty and the page', async () => {
     const web = await serve();
     const id = await newSession(web);
-    const page = await context.newPage();
-    await login(page, web);
-    await openSession(page, web, id);
+    const page = await sessionPage(web, id);
     await page.keyboard.type('yes\n');
     await untilScreen(page, (l) => l.filter((x) => x === 'y').length > 10, 'the flood of y');
     await new Promise((r) => setTimeout(r, 500)); // flow control in its steady state
@@ -115,9 +117,7 @@ describe('web terminal in a browser', () => {
   it('gives a read-only page the screen but not the keyboard', async () => {
     const web = await serve();
     const id = await newSession(web);
-    const page = await context.newPage();
-    await login(page, web);
-    await openSession(page, web, id, '?view=readonly');
+    const page = await sessionPage(web, id, '?view=readonly');
     expect(await page.locator('#mode').textContent()).toBe('read-only');
     await page.keyboard.type('echo typed-by-a-watcher\n');
     const writer = await context.newPage();
@@ -150,9 +150,7 @@ describe('web terminal in a browser', () => {
   it('lists sessions with their activity and AI CLI status line; starts and ends them', async () => {
     const web = await serve();
     const id = await newSession(web);
-    const page = await context.newPage();
-    await login(page, web);
-    await openSession(page, web, id);
+    const page = await sessionPage(web, id);
     await page.keyboard.type(`node ${process.cwd()}/test/fixtures/activity/spinner.mjs 400\n`);
     const list = await context.newPage();
     await list.goto(`${web.origin}/sessions`);

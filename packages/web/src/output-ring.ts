@@ -49,19 +49,19 @@ export class OutputRing {
    */
   read(offset: number, maxBytes: number): Buffer[] {
     if (!this.has(offset)) throw new RangeError(`offset ${offset} is not retained (${this.#start}..${this.#end})`);
+    // From the newest chunk back: a viewer that keeps up reads only the last one or two.
+    let i = this.#chunks.length;
+    let at = this.#end;
+    while (i > 0 && at > offset) at -= this.#chunks[--i]!.length;
     const out: Buffer[] = [];
-    let at = this.#start;
     let left = maxBytes;
-    for (const chunk of this.#chunks) {
-      const next = at + chunk.length;
-      if (next > offset && left > 0) {
-        const piece = chunk.subarray(Math.max(0, offset - at), Math.max(0, offset - at) + left);
-        out.push(piece);
-        left -= piece.length;
-        offset += piece.length;
-      }
-      at = next;
-      if (left === 0) break;
+    for (; i < this.#chunks.length && left > 0; i++) {
+      const chunk = this.#chunks[i]!;
+      const piece = chunk.subarray(offset - at, offset - at + left);
+      if (piece.length > 0) out.push(piece);
+      left -= piece.length;
+      offset += piece.length;
+      at += chunk.length;
     }
     return out;
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawn } from 'native-pty';
 import { ForwardedSession, listSessions, startSession, type SessionListing, type StartedSession } from 'native-pty/forwarder';
 import type { SessionSummary } from './protocol.js';
-import { RETAINED_BYTES, WebSession, type SessionSource } from './web-session.js';
+import { RETAINED_BYTES, WebSession } from './web-session.js';
 
 export interface HubOptions {
   /** The program a new session runs, and its arguments. */
@@ -86,7 +86,7 @@ export class SessionHub {
     });
     const id = randomBytes(12).toString('base64url');
     const session = new WebSession(
-      pty as unknown as SessionSource,
+      pty,
       {
         id,
         kind: 'shell',
@@ -140,7 +140,7 @@ export class SessionHub {
     }
     const id = `vt-${record.id}`;
     const session = new WebSession(
-      source as unknown as SessionSource,
+      source,
       {
         id,
         kind: 'vt-pipe',

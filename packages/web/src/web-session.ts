@@ -88,10 +88,6 @@ export class WebSession implements ViewerHost {
   #onData = (data: Buffer): void => this.#output(data);
   #onResize = (size: { cols: number; rows: number }): void => this.#sized(size.cols, size.rows);
 
-  get viewerCount(): number {
-    return this.#viewers.size;
-  }
-
   summary(): SessionSummary {
     return {
       id: this.id,
