@@ -7,6 +7,7 @@
         "src-native/core/io_loop.cc",
         "src-native/core/session_exit.cc",
         "src-native/core/session_manager.cc",
+        "src-native/posix/fd_ops.cc",
         "src-native/posix/pty.cc",
         "src-native/posix/spawn.cc",
         "src-native/posix/system_error.cc",
@@ -36,13 +37,16 @@
           "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections"]
         }],
         ["OS=='mac'", {
-          "sources": ["src-native/macos/unsupported.cc"]
+          "sources": [
+            "src-native/macos/kqueue_poller.cc",
+            "src-native/macos/process_info.cc"
+          ]
         }]
       ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+        "MACOSX_DEPLOYMENT_TARGET": "11.0"
       }
     },
     {
@@ -59,6 +63,7 @@
         "src-native/forwarder/session_dir.cc",
         "src-native/forwarder/signal_pipe.cc",
         "src-native/forwarder/startup.cc",
+        "src-native/posix/fd_ops.cc",
         "src-native/posix/pty.cc",
         "src-native/posix/spawn.cc",
         "src-native/posix/system_error.cc"
@@ -71,15 +76,13 @@
           "cflags_cc": ["-ffunction-sections", "-fdata-sections"],
           "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections", "-s", "-pthread"],
           "ldflags!": ["-rdynamic"]
-        }],
-        ["OS=='mac'", {
-          "sources": ["src-native/macos/unsupported.cc"]
         }]
       ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "DEAD_CODE_STRIPPING": "YES"
       }
     }
   ]

@@ -1,7 +1,8 @@
 /**
  * Finds and loads the compiled addon, and when that fails says exactly what was looked for and
  * how to get it. Users meet this message on a platform without a prebuild, so it has to be
- * enough to act on without reading node-gyp-build's source.
+ * enough to act on. (node-gyp-build, the install script, builds from source when no prebuild
+ * loads; the runtime search is this file's, so that the libc is chosen correctly.)
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,20 +15,79 @@ import path from 'node:path';
  */
 export const ADDON_NAPI_VERSION = 8;
 
-interface NodeGypBuild {
-  (dir: string): unknown;
-  resolve(dir: string): string;
+/** The platforms the addon is built for; anything else gets ERR_NATIVE_PTY_UNSUPPORTED. */
+export const SUPPORTED_PLATFORMS: readonly string[] = ['linux', 'darwin'];
+
+/**
+ * Which C library this Node runs on, 'glibc' or 'musl' ('' off Linux). LIBC overrides it, as
+ * for node-gyp-build. Node reports the glibc version on glibc builds only, and a musl Node has
+ * musl's loader among its shared objects: unlike looking for /etc/alpine-release, this is right
+ * on every musl distribution (Alpine, Void, Chimera) and in a glibc container on an Alpine host.
+ */
+export function detectLibc(platform: string = process.platform): string {
+  if (platform !== 'linux') return '';
+  const forced = process.env.LIBC;
+  if (forced === 'glibc' || forced === 'musl') return forced;
+  try {
+    const report = process.report?.getReport() as
+      | { header?: { glibcVersionRuntime?: string }; sharedObjects?: string[] }
+      | undefined;
+    if (report?.header?.glibcVersionRuntime) return 'glibc';
+    if (report?.sharedObjects?.some((file) => /ld-musl-|libc\.musl-/.test(file))) return 'musl';
+  } catch {
+    // A report can be unavailable (a runtime without process.report): fall through.
+  }
+  return fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
 }
 
-/** What node-gyp-build matches prebuilds against, computed the same way it does. */
+/** The platform, arch and libc prebuilds are matched against. */
 export function target(): { platform: string; arch: string; libc: string } {
   const platform = process.env.npm_config_platform || os.platform();
   const arch = process.env.npm_config_arch || os.arch();
-  let libc = '';
-  if (platform === 'linux') {
-    libc = process.env.LIBC || (fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc');
+  return { platform, arch, libc: detectLibc(platform) };
+}
+
+/**
+ * Throws ERR_NATIVE_PTY_UNSUPPORTED on a platform native-pty is not built for (Windows has no
+ * POSIX pseudoterminals; ConPTY would be a backend of its own), before anything tries to load
+ * a binary that cannot exist.
+ */
+export function assertSupportedPlatform(name: string): void {
+  const { platform } = target();
+  if (SUPPORTED_PLATFORMS.includes(platform)) return;
+  const hint =
+    platform === 'win32' ? ' On Windows, use node-pty (ConPTY), or run Node inside WSL, where native-pty works.' : '';
+  const error = new Error(
+    `${name}: ${platform} is not supported (native-pty runs on ${SUPPORTED_PLATFORMS.join(' and ')}).${hint}`,
+  );
+  (error as NodeJS.ErrnoException).code = 'ERR_NATIVE_PTY_UNSUPPORTED';
+  throw error;
+}
+
+/**
+ * The addon file to load: a build of this checkout (build/Release, build/Debug; skipped with
+ * PREBUILDS_ONLY), then prebuilds/<platform>-<arch>/<name>.<libc>.node, then the same beside
+ * the Node executable (bundled apps). Only a file for this libc is ever picked. Throws when
+ * none exists.
+ */
+export function resolveAddon(dir: string, name: string): string {
+  const { platform, arch, libc } = target();
+  const tuple = `${platform}-${arch}`;
+  const candidates: string[] = [];
+  if (!process.env.PREBUILDS_ONLY) {
+    for (const kind of ['Release', 'Debug']) {
+      candidates.push(path.join(dir, 'build', kind, `${name.replace(/-/g, '_')}.node`));
+    }
   }
-  return { platform, arch, libc };
+  for (const base of [dir, path.dirname(process.execPath)]) {
+    candidates.push(path.join(base, 'prebuilds', tuple, libc ? `${name}.${libc}.node` : `${name}.node`));
+  }
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (found !== undefined) return found;
+  throw new Error(
+    `No native build was found for platform=${platform} arch=${arch}${libc ? ` libc=${libc}` : ''} ` +
+      `node=${process.versions.node}`,
+  );
 }
 
 /** The glibc version actually running, when Node can tell (undefined on musl and macOS). */
@@ -146,6 +206,7 @@ function loadOverride<T>(require: NodeJS.Require, name: string): { addon: T } | 
  * matching platform, arch and libc. No install step is needed for a prebuild to be found.
  */
 export function loadAddon<T>(packageRoot: string, name: string): T {
+  assertSupportedPlatform(name);
   const require = createRequire(path.join(packageRoot, 'package.json'));
   const offered = Number(process.versions.napi);
   if (offered && offered < ADDON_NAPI_VERSION) {
@@ -158,10 +219,10 @@ export function loadAddon<T>(packageRoot: string, name: string): T {
   }
   const override = loadOverride<T>(require, name);
   if (override !== undefined) return override.addon;
-  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+  const prebuildDir = process.env[`${name.toUpperCase().replace(/-/g, '_')}_PREBUILD`] || packageRoot;
   let file: string;
   try {
-    file = nodeGypBuild.resolve(packageRoot);
+    file = resolveAddon(prebuildDir, name);
   } catch (cause) {
     throw describeFailure(packageRoot, name, 'no native build matches this platform', cause);
   }

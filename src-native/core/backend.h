@@ -24,6 +24,15 @@ struct PollEvent {
   uint32_t events;
 };
 
+// What the backend holds while it watches a child's exit: a pidfd on Linux; on macOS the
+// kqueue itself keeps the EVFILT_PROC filter, so only the pid is needed to remove it.
+struct ExitWatch {
+  UniqueFd fd;
+  pid_t pid = 0;
+  bool active = false;
+  explicit operator bool() const { return active; }
+};
+
 class Poller {
  public:
   Poller() = default;
@@ -45,10 +54,10 @@ class Poller {
   int remove(int fd);
 
   // Arranges for the exit of child `pid` to be reported as a kReadable event with `token`;
-  // `handle` keeps whatever that takes. Returns 0, or an errno value when this system cannot
+  // `watch` keeps whatever that takes. Returns 0, or an errno value when this system cannot
   // watch it (ENOSYS before Linux 5.3): the core then polls waitpid() instead.
-  int watchExit(pid_t pid, uint64_t token, UniqueFd* handle);
-  void unwatchExit(UniqueFd* handle);
+  int watchExit(pid_t pid, uint64_t token, ExitWatch* watch);
+  void unwatchExit(ExitWatch* watch);
 
   // Interrupts a wait() in progress (or the next one).
   void notify();
@@ -58,7 +67,7 @@ class Poller {
 
  private:
   UniqueFd queue_;     // the epoll or kqueue instance
-  UniqueFd notifier_;  // what notify() signals (an eventfd on Linux)
+  UniqueFd notifier_;  // what notify() signals (an eventfd on Linux; unused with kqueue)
 };
 
 // The kernel's short name of a process ("bash", "vim"), or "" when it is gone or unknown.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../posix/unique_fd.h"
+#include "backend.h"
 
 namespace native_pty {
 
@@ -48,8 +49,8 @@ struct Session {
 
   Phase phase = Phase::kRunning;
   UniqueFd master;
-  UniqueFd exitWatch;        // what the backend needs to report the exit (a pidfd on Linux);
-                             // invalid where exits are polled instead
+  ExitWatch exitWatch;       // what the backend needs to report the exit; inactive where
+                             // exits are polled instead
   uint32_t registered = 0;   // PollEvents the master is registered for (0: not registered)
 
   std::vector<char> output;  // read from the master, not yet drained by JavaScript

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 
+#include "../posix/fd_ops.h"
 #include "json.h"
 #include "record.h"
 
@@ -127,7 +128,7 @@ void Client::handle(uint8_t type, const std::string& payload, ClientRequests& re
 void Client::flush(const Record& record, bool exited, const std::string& exitJson, double now) {
   while (!closed()) {
     if (outSent_ < out_.size()) {
-      const ssize_t n = ::send(fd_.get(), out_.data() + outSent_, out_.size() - outSent_, MSG_DONTWAIT | MSG_NOSIGNAL);
+      const ssize_t n = ::send(fd_.get(), out_.data() + outSent_, out_.size() - outSent_, MSG_DONTWAIT | native_pty::kSendNoSignal);
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
         close();

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "../posix/fd_ops.h"
 #include "../posix/pty.h"
 #include "../posix/system_error.h"
 #include "frames.h"
@@ -267,15 +268,11 @@ void Forwarder::applySize(unsigned cols, unsigned rows) {
 
 void Forwarder::acceptClients() {
   for (;;) {
-    UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    UniqueFd fd(native_pty::acceptConnection(listener_.get()));
     if (!fd) return;
-    ucred peer{};
-    socklen_t length = sizeof peer;
+    uid_t peer = 0;
     // Only this user and root; anyone else is closed before HELLO.
-    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 ||
-        (peer.uid != ::getuid() && peer.uid != 0)) {
-      continue;
-    }
+    if (!native_pty::peerUid(fd.get(), &peer) || (peer != ::getuid() && peer != 0)) continue;
     auto client = std::make_unique<Client>(std::move(fd), now());
     client->queueControl(encodeFrame(kHello, helloJson()));
     client->flush(*record_, finished_, exitJson_, now());

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "../posix/fd_ops.h"
 #include "../posix/system_error.h"
 
 namespace vt_pipe {
@@ -24,7 +25,8 @@ void onSignalCaught(int sig) {
 }  // namespace
 
 void SignalPipe::install(std::initializer_list<int> signals) {
-  if (::pipe2(pipeFds, O_CLOEXEC | O_NONBLOCK) != 0) throw native_pty::SystemError{errno, "pipe2", "", "signals"};
+  const int err = native_pty::openPipe(pipeFds, true);
+  if (err != 0) throw native_pty::SystemError{err, "pipe", "", "signals"};
   struct sigaction action {};
   action.sa_handler = onSignalCaught;
   action.sa_flags = SA_RESTART;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "../posix/fd_ops.h"
 #include "../posix/spawn.h"
 #include "../posix/system_error.h"
 #include "forwarder.h"
@@ -52,7 +53,7 @@ void Forwarder::start() {
   signals_.install({SIGCHLD, SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT});
   ::signal(SIGPIPE, SIG_IGN);
 
-  listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  listener_.reset(native_pty::openUnixSocket());
   if (!listener_) throw SystemError{errno, "socket", "", "ipc.sock"};
   address.sun_family = AF_UNIX;
   std::memcpy(address.sun_path, socketPath_.c_str(), socketPath_.size() + 1);

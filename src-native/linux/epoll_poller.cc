@@ -78,24 +78,27 @@ int Poller::remove(int fd) {
   return ::epoll_ctl(queue_.get(), EPOLL_CTL_DEL, fd, nullptr) == 0 ? 0 : errno;
 }
 
-int Poller::watchExit(pid_t pid, uint64_t token, UniqueFd* handle) {
+int Poller::watchExit(pid_t pid, uint64_t token, ExitWatch* watch) {
 #ifdef SYS_pidfd_open
   if (pidfdDisabled()) return ENOSYS;
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (!pidfd) return errno;
   const int err = add(pidfd.get(), token, kReadable);
   if (err != 0) return err;
-  *handle = std::move(pidfd);
+  watch->fd = std::move(pidfd);
+  watch->pid = pid;
+  watch->active = true;
   return 0;
 #else
   return ENOSYS;
 #endif
 }
 
-void Poller::unwatchExit(UniqueFd* handle) {
-  if (!*handle) return;
-  remove(handle->get());
-  handle->reset();
+void Poller::unwatchExit(ExitWatch* watch) {
+  if (!watch->active) return;
+  remove(watch->fd.get());
+  watch->fd.reset();
+  watch->active = false;
 }
 
 void Poller::notify() {

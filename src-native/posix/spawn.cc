@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "fd_ops.h"
 #include "pty.h"
 #include "system_error.h"
 
@@ -138,6 +139,24 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
   for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(fdLimit); ++fd) ::close(fd);
 }
 
+#ifdef __linux__
+// Raw system calls in the vforked child: glibc's wrappers would try to make every thread of
+// the parent change ids too, and those threads are not in this child.
+int dropGroups() { return static_cast<int>(::syscall(SYS_setgroups, 0, nullptr)); }
+int setGroupId(gid_t gid) { return static_cast<int>(::syscall(SYS_setgid, gid)); }
+int setUserId(uid_t uid) { return static_cast<int>(::syscall(SYS_setuid, uid)); }
+// vfork: the parent's page tables are not copied, so spawning costs the same for a server with
+// 50 MB or 5 GB resident.
+pid_t forkChild() { return ::vfork(); }
+#else
+// macOS: fork() (vfork is deprecated there) and the libc calls, which are plain system calls
+// on macOS (its syscall() is deprecated).
+int dropGroups() { return ::setgroups(0, nullptr); }
+int setGroupId(gid_t gid) { return ::setgid(gid); }
+int setUserId(uid_t uid) { return ::setuid(uid); }
+pid_t forkChild() { return ::fork(); }
+#endif
+
 [[noreturn]] void reportAndExit(int errorPipe, int stage) {
   ChildFailure failure{stage, errno};
   ssize_t ignored = ::write(errorPipe, &failure, sizeof failure);
@@ -145,7 +164,7 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
   ::_exit(127);
 }
 
-// Runs in the vforked child: async-signal-safe calls only (no malloc, no locks, no C++),
+// Runs in the (v)forked child: async-signal-safe calls only (no malloc, no locks, no C++),
 // and no return: the parent's stack frame must stay intact.
 [[noreturn]] void runChild(const ChildPlan& plan) {
 #ifdef __linux__
@@ -161,14 +180,15 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
   closeRange(STDERR_FILENO + 1, static_cast<unsigned>(plan.errorPipe) - 1, plan.fdLimit);
   closeRange(static_cast<unsigned>(plan.errorPipe) + 1, ~0U, plan.fdLimit);
 
-  // Raw system calls: glibc's wrappers would try to coordinate threads that are not here.
   if (plan.gid >= 0 || plan.uid >= 0) {
-    if (::syscall(SYS_setgroups, 0, nullptr) != 0 && errno != EPERM) {
-      reportAndExit(plan.errorPipe, kStageSetGroups);
-    }
+    if (dropGroups() != 0 && errno != EPERM) reportAndExit(plan.errorPipe, kStageSetGroups);
   }
-  if (plan.gid >= 0 && ::syscall(SYS_setgid, plan.gid) != 0) reportAndExit(plan.errorPipe, kStageSetGid);
-  if (plan.uid >= 0 && ::syscall(SYS_setuid, plan.uid) != 0) reportAndExit(plan.errorPipe, kStageSetUid);
+  if (plan.gid >= 0 && setGroupId(static_cast<gid_t>(plan.gid)) != 0) {
+    reportAndExit(plan.errorPipe, kStageSetGid);
+  }
+  if (plan.uid >= 0 && setUserId(static_cast<uid_t>(plan.uid)) != 0) {
+    reportAndExit(plan.errorPipe, kStageSetUid);
+  }
 
   // Fails only for SIGKILL and SIGSTOP (EINVAL), whose dispositions cannot be changed anyway.
   struct sigaction defaultAction {};
@@ -234,7 +254,8 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
   configureTerminal(slave.get(), spec.cols, spec.rows);
 
   int pipeFds[2];
-  if (::pipe2(pipeFds, O_CLOEXEC) != 0) fail(errno, "pipe2");
+  const int pipeErr = openPipe(pipeFds, false);
+  if (pipeErr != 0) fail(pipeErr, "pipe");
   UniqueFd errorRead(pipeFds[0]);
   UniqueFd errorWrite = moveAboveStdio(UniqueFd(pipeFds[1]));
 
@@ -244,14 +265,13 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
   const ChildPlan plan{slave.get(), errorWrite.get(), highestFdLimit(), path.c_str(), name.c_str(),
                        spec.cwd.c_str(), argv.data(), envp.data(), spec.uid, spec.gid};
 
-  // vfork: the parent's page tables are not copied, so spawning costs the same for a server
-  // with 50 MB or 5 GB resident; the parent waits for exec anyway to learn of its failure.
-  // The child shares our memory until exec: it only writes its own stack and the error pipe,
-  // and runs no signal handler of ours because every signal is blocked across the call.
+  // The parent waits for exec anyway to learn of its failure. Under vfork the child shares our
+  // memory until exec: it only writes its own stack and the error pipe, and runs no signal
+  // handler of ours because every signal is blocked across the call.
   pid_t pid;
   {
     SignalBlocker blocked;
-    pid = ::vfork();
+    pid = forkChild();
     if (pid == 0) runChild(plan);
   }
   if (pid < 0) fail(errno, "fork");

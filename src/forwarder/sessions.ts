@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { target } from '../native-loader.js';
+import { assertSupportedPlatform, target } from '../native-loader.js';
 
 /** session.json, as the forwarder writes it. */
 export interface SessionRecord {
@@ -57,17 +57,19 @@ function packageRoot(): string {
 
 /**
  * The vt-pipe executable: $NATIVE_PTY_VT_PIPE when set (the sanitizer run sets it), else a
- * build of this checkout (build/Release) or the package's prebuild for this platform. Throws
- * an Error with code ERR_VT_PIPE_NOT_FOUND naming the places it looked.
+ * build of this checkout (build/Release; skipped with PREBUILDS_ONLY) or the package's prebuild
+ * for this platform and libc. Throws an Error with code ERR_VT_PIPE_NOT_FOUND naming the places
+ * it looked (ERR_NATIVE_PTY_UNSUPPORTED on a platform without vt-pipe).
  */
 export function vtPipePath(): string {
   const override = process.env.NATIVE_PTY_VT_PIPE;
   if (override) return override;
+  assertSupportedPlatform('vt-pipe');
   const root = packageRoot();
   const { platform, arch, libc } = target();
   const prebuilds = path.join(root, 'prebuilds', `${platform}-${arch}`);
   const candidates = [
-    path.join(root, 'build', 'Release', 'vt-pipe'),
+    ...(process.env.PREBUILDS_ONLY ? [] : [path.join(root, 'build', 'Release', 'vt-pipe')]),
     // Tagged with its libc as the addon's prebuild is: a glibc build cannot run on musl.
     ...(libc ? [path.join(prebuilds, `vt-pipe.${libc}`)] : []),
     path.join(prebuilds, 'vt-pipe'),
