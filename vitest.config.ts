@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+import { scaled } from './test/helpers/slowdown.js';
+
 const src = (file: string) => path.resolve(import.meta.dirname, 'src', file);
 
 export default defineConfig({
@@ -18,8 +20,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Real PTYs and real processes: generous bounds that only catch hangs.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: scaled(30_000),
+    hookTimeout: scaled(30_000),
     // Test files run in forked processes so that native teardown is exercised per file.
     pool: 'forks',
   },

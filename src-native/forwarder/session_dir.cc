@@ -39,15 +39,8 @@ void prepareControlDir(const std::string& dir) {
 
 std::string randomSessionId() {
   unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw SystemError{errno, "getrandom", "", "session id"};
-    }
-    got += static_cast<size_t>(n);
-  }
+  // getentropy: the kernel's random source on Linux (glibc 2.25+, musl) and macOS alike.
+  if (::getentropy(bytes, sizeof bytes) != 0) throw SystemError{errno, "getentropy", "", "session id"};
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string id;
   uint32_t acc = 0;

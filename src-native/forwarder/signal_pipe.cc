@@ -30,7 +30,7 @@ void SignalPipe::install(std::initializer_list<int> signals) {
   struct sigaction action {};
   action.sa_handler = onSignalCaught;
   action.sa_flags = SA_RESTART;
-  ::sigemptyset(&action.sa_mask);
+  sigemptyset(&action.sa_mask);  // a macro on macOS: no ::
   for (int sig : signals) ::sigaction(sig, &action, nullptr);
 }
 

@@ -7,10 +7,10 @@
 #include <sys/ioctl.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -145,16 +145,11 @@ void closeRange(unsigned first, unsigned last, int fdLimit) {
 int dropGroups() { return static_cast<int>(::syscall(SYS_setgroups, 0, nullptr)); }
 int setGroupId(gid_t gid) { return static_cast<int>(::syscall(SYS_setgid, gid)); }
 int setUserId(uid_t uid) { return static_cast<int>(::syscall(SYS_setuid, uid)); }
-// vfork: the parent's page tables are not copied, so spawning costs the same for a server with
-// 50 MB or 5 GB resident.
-pid_t forkChild() { return ::vfork(); }
 #else
-// macOS: fork() (vfork is deprecated there) and the libc calls, which are plain system calls
-// on macOS (its syscall() is deprecated).
+// macOS: the libc calls, which are plain system calls there (its syscall() is deprecated).
 int dropGroups() { return ::setgroups(0, nullptr); }
 int setGroupId(gid_t gid) { return ::setgid(gid); }
 int setUserId(uid_t uid) { return ::setuid(uid); }
-pid_t forkChild() { return ::fork(); }
 #endif
 
 [[noreturn]] void reportAndExit(int errorPipe, int stage) {
@@ -265,13 +260,21 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
   const ChildPlan plan{slave.get(), errorWrite.get(), highestFdLimit(), path.c_str(), name.c_str(),
                        spec.cwd.c_str(), argv.data(), envp.data(), spec.uid, spec.gid};
 
-  // The parent waits for exec anyway to learn of its failure. Under vfork the child shares our
-  // memory until exec: it only writes its own stack and the error pipe, and runs no signal
-  // handler of ours because every signal is blocked across the call.
+  // vfork (Linux): the parent's page tables are not copied, so spawning costs the same for a
+  // server with 50 MB or 5 GB resident; the parent waits for exec anyway to learn of its
+  // failure. The child shares our memory until exec: it only writes its own stack and the
+  // error pipe, and runs no signal handler of ours because every signal is blocked across the
+  // call. vfork must be called here, not in a helper: a vforked child that returns from the
+  // function that called vfork wrecks the frame the parent then returns through.
+  // macOS: fork(), as vfork is deprecated there.
   pid_t pid;
   {
     SignalBlocker blocked;
-    pid = forkChild();
+#ifdef __linux__
+    pid = ::vfork();
+#else
+    pid = ::fork();
+#endif
     if (pid == 0) runChild(plan);
   }
   if (pid < 0) fail(errno, "fork");

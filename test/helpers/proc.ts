@@ -1,6 +1,7 @@
 /** Looking at processes and fds through /proc, as the kernel sees them. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { scaled } from './slowdown.js';
 import { until } from './wait.js';
 
 export interface ProcInfo {
@@ -87,6 +88,7 @@ export function bytesWritten(pid: number): number {
  * runnable), and has reached `atLeast`. Returns the count.
  */
 export async function untilBlocked(pid: number, atLeast = 0, timeoutMs = 20_000): Promise<number> {
+  timeoutMs = scaled(timeoutMs);
   let last = -1;
   let written = 0;
   const blocked = (): boolean => {

@@ -4,6 +4,7 @@
  * collect() in sessions.ts is the simpler form for a test that only needs the end result.
  */
 import type { NativePty } from '../../src/index.js';
+import { scaled } from './slowdown.js';
 
 export interface Tracked {
   readonly pty: NativePty;
@@ -43,6 +44,7 @@ export function track(pty: NativePty): Tracked {
 
 /** Resolves once `t.output` satisfies `test`; rejects on exit first or after `timeoutMs`. */
 export function outputMatches(t: Tracked, test: (output: string) => boolean, timeoutMs = 20_000): Promise<void> {
+  timeoutMs = scaled(timeoutMs);
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const check = (): void => {

@@ -2,9 +2,11 @@
  * Waiting in tests: on a state (until), never for a guessed time. The one exception is
  * quietFor(): a window in which something must *not* happen, which no state can stand for.
  */
+import { scaled } from './slowdown.js';
 
 /** Polls `check` until it is true; throws after `timeoutMs` (a bound that only catches hangs). */
 export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition', stepMs = 10): Promise<void> {
+  timeoutMs = scaled(timeoutMs);
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { ADDON_NAPI_VERSION } from '../../src/native-loader.js';
+import { scaled } from '../helpers/slowdown.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const nativeTs = path.join(root, 'src', 'native.ts');
 const tuple = `${process.platform}-${process.arch}`;
-const PROBE_TIMEOUT = 120_000;
+const PROBE_TIMEOUT = scaled(120_000);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'native-pty-loader-'));
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));

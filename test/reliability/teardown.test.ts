@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CRASH_PATTERN, fixture, lastJson, liveInSessions, runNode, until } from '../helpers/index.js';
+import { scaled } from '../helpers/slowdown.js';
 
 interface Started {
   pids: number[];
@@ -25,7 +26,7 @@ const endings: Array<[mode: string, code: number | null, signal: NodeJS.Signals 
 // The vitest bound sits above each fixture's own kill bound: under the sanitizer build, on two
 // busy cores, one teardown of 100 streaming sessions took 14–58 s (the longest when the
 // suite's heaviest files ran beside it, and the streams' first bytes came late).
-describe('Node exiting with 100 live sessions', { timeout: 150_000 }, () => {
+describe('Node exiting with 100 live sessions', { timeout: scaled(150_000) }, () => {
   for (const [mode, code, signal] of endings) {
     it(`${mode}: ends as asked (no abort), and nothing is left running on any of its terminals`, async () => {
       const r = await runNode(fixture('reliability/teardown.ts'), { args: [mode], timeoutMs: 120_000 });
@@ -42,7 +43,7 @@ describe('Node exiting with 100 live sessions', { timeout: 150_000 }, () => {
   }
 });
 
-describe('a worker terminated while its sessions stream', { timeout: 150_000 }, () => {
+describe('a worker terminated while its sessions stream', { timeout: scaled(150_000) }, () => {
   it('five rounds: no abort, its sessions hung up and reaped, the main thread unaffected', async () => {
     const r = await runNode(fixture('reliability/teardown-workers.ts'), { args: ['5'], timeoutMs: 120_000 });
     expect(r.stderr).not.toMatch(CRASH_PATTERN);
