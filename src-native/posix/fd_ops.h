@@ -11,6 +11,8 @@ namespace native_pty {
 // Without pipe2 the flags are set right after pipe(): the addon spawns from one thread, and
 // vt-pipe has only one, so no exec can happen in between.
 int openPipe(int fds[2], bool nonBlocking);
+// The call openPipe makes, for error reports: "pipe2" on Linux, "pipe" elsewhere.
+extern const char* const kPipeCall;
 
 // A non-blocking, close-on-exec Unix stream socket, or -1 with errno set.
 int openUnixSocket();

@@ -250,7 +250,7 @@ SpawnedChild spawnInPty(const SpawnSpec& spec) {
 
   int pipeFds[2];
   const int pipeErr = openPipe(pipeFds, false);
-  if (pipeErr != 0) fail(pipeErr, "pipe");
+  if (pipeErr != 0) fail(pipeErr, kPipeCall);
   UniqueFd errorRead(pipeFds[0]);
   UniqueFd errorWrite = moveAboveStdio(UniqueFd(pipeFds[1]));
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { ADDON_NAPI_VERSION } from '../../src/native-loader.js';
+import { ADDON_NAPI_VERSION, detectLibc } from '../../src/native-loader.js';
 import { scaled } from '../helpers/slowdown.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -93,21 +93,26 @@ function packageDir(name: string, prebuilds: Record<string, Buffer | string> = {
   return dir;
 }
 
-/** The addon compiled in this checkout (npm ci's install script or `npm run prebuild`). */
+/**
+ * The addon compiled in this checkout (npm ci's install script or `npm run prebuild`): the
+ * prebuild first under PREBUILDS_ONLY (the runs on other systems, where build/ was made for
+ * another glibc or architecture and cannot load).
+ */
 function builtAddon(): string {
   const prebuilt = path.join(root, 'prebuilds', tuple);
-  const candidates = [
-    path.join(root, 'build', 'Release', 'native_pty.node'),
-    // A clean clone has no prebuilds/<tuple>/ until `npm run prebuild`.
-    ...(fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : [])
-      .filter((name) => name.endsWith('.node'))
-      .map((name) => path.join(prebuilt, name)),
-  ].filter((f) => fs.existsSync(f));
+  // A clean clone has no prebuilds/<tuple>/ until `npm run prebuild`.
+  const prebuilds = (fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : [])
+    .filter((name) => name === `native-pty${libcTag ? `.${libcTag}` : ''}.node`)
+    .map((name) => path.join(prebuilt, name));
+  const local = path.join(root, 'build', 'Release', 'native_pty.node');
+  const candidates = (process.env.PREBUILDS_ONLY ? [...prebuilds, local] : [local, ...prebuilds]).filter((f) =>
+    fs.existsSync(f),
+  );
   if (candidates.length === 0) throw new Error('no compiled addon: run `npm run build:native`');
   return candidates[0];
 }
 
-const libcTag = process.platform === 'linux' ? (fs.existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : '';
+const libcTag = detectLibc();
 
 describe('loading the addon', { timeout: PROBE_TIMEOUT + 30_000 }, () => {
   it('reports the Node-API version binding.gyp really builds with', () => {
@@ -147,11 +152,9 @@ describe('when no binary can be loaded', { timeout: PROBE_TIMEOUT + 30_000 }, ()
     expect(message).toContain(
       `Node-API ${ADDON_NAPI_VERSION} (this Node ${process.versions.node} offers Node-API ${process.versions.napi})`,
     );
-    for (const tried of [
-      path.join(dir, 'build', 'Release', '*.node'),
-      path.join(dir, 'build', 'Debug', '*.node'),
-      path.join(dir, 'prebuilds', tuple, '*.node'),
-    ]) {
+    // (Under PREBUILDS_ONLY build/ is not searched; the last case here checks that.)
+    const builds = process.env.PREBUILDS_ONLY ? [] : ['Release', 'Debug'].map((d) => path.join(dir, 'build', d, '*.node'));
+    for (const tried of [...builds, path.join(dir, 'prebuilds', tuple, '*.node')]) {
       expect(message).toContain(tried);
     }
     expect(message).toContain('prebuilds in this package: none');
@@ -167,6 +170,23 @@ describe('when no binary can be loaded', { timeout: PROBE_TIMEOUT + 30_000 }, ()
     expect(outcome.loaded).toBe(false);
     expect(outcome.message).toContain(`prebuilds in this package: ${tuple}/native-pty.musl.node`);
     expect(outcome.message).toContain('libc glibc');
+  });
+
+  it.runIf(libcTag === 'glibc')('on musl (LIBC=musl), never picks the glibc prebuild', async () => {
+    const dir = packageDir('glibc-only', { 'native-pty.glibc.node': fs.readFileSync(builtAddon()) });
+    const outcome = await load(dir, { LIBC: 'musl', PREBUILDS_ONLY: '1' });
+    expect(outcome.loaded).toBe(false);
+    expect(outcome.code).toBe('ERR_NATIVE_PTY_LOAD');
+    expect(outcome.message).toContain('libc musl');
+    expect(outcome.message).toContain(`prebuilds in this package: ${tuple}/native-pty.glibc.node`);
+  });
+
+  it('on Windows, says ERR_NATIVE_PTY_UNSUPPORTED naming the platform, before looking for files', async () => {
+    const outcome = await load(packageDir('windows'), { npm_config_platform: 'win32' });
+    expect(outcome.loaded).toBe(false);
+    expect(outcome.code).toBe('ERR_NATIVE_PTY_UNSUPPORTED');
+    expect(outcome.message).toMatch(/^native-pty: win32 is not supported \(native-pty runs on linux and darwin\)/);
+    expect(outcome.message).toContain('WSL');
   });
 
   it('reports a prebuild that exists but cannot be loaded, with the reason', async () => {
