@@ -57,7 +57,7 @@ function checkElf(target, file, kind) {
   const cxx = needs.versions.filter((v) => !v.startsWith('GLIBC_'));
   if (target.libc === 'glibc') {
     if (highest && compareVersions(highest, target.glibcFloor) > 0) {
-      const above = needs.versions.filter((v) => v.startsWith('GLIBC_') && compareVersions(v.slice(6), target.glibcFloor) > 0);
+      const above = glibc.filter((v) => compareVersions(v, target.glibcFloor) > 0).map((v) => `GLIBC_${v}`);
       problems.push(`needs ${above.join(', ')}, above the floor GLIBC_${target.glibcFloor}`);
     }
     if (cxx.length) problems.push(`needs the system's C++ runtime (${cxx.join(', ')}); it must be linked in`);
@@ -105,13 +105,21 @@ function checkMachO(target, file, kind) {
   return { problems, summary: `${type}, macOS ${minos ?? '?'}+` };
 }
 
+// --file=<path> (with --targets=<one id>) checks that one file as the target's addon (or its
+// vt-pipe, if named vt-pipe*) instead of prebuilds/: how the tests show that a file above the
+// floor fails.
+const fileFlag = process.argv.find((arg) => arg.startsWith('--file='))?.slice('--file='.length);
+function filesOf(target) {
+  const out = outputs(target);
+  if (fileFlag) return [[path.basename(fileFlag).startsWith('vt-pipe') ? 'vtPipe' : 'addon', path.resolve(fileFlag)]];
+  return [['addon', path.join(root, out.dir, out.addon)], ['vtPipe', path.join(root, out.dir, out.vtPipe)]];
+}
+
 let failed = 0;
 let checked = 0;
 for (const target of selectTargets()) {
-  const out = outputs(target);
-  for (const [kind, name] of [['addon', out.addon], ['vtPipe', out.vtPipe]]) {
-    const rel = path.join(out.dir, name);
-    const file = path.join(root, rel);
+  for (const [kind, file] of filesOf(target)) {
+    const rel = path.relative(root, file);
     checked++;
     if (!fs.existsSync(file)) {
       console.log(`FAIL ${rel}: missing (npm run prebuild)`);

