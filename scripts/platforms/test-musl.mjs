@@ -82,7 +82,7 @@ for (const target of musl) {
     env: zigEnv(),
   });
   const result = run(program, [], { allowFailure: true, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  process.stdout.write(result.stdout.replace(/^/gm, `test:musl: ${target.id} `));
+  process.stdout.write(`${result.stdout.trimEnd().replace(/^/gm, `test:musl: ${target.id} `)}\n`);
   if (result.status !== 0) failures.push(`${target.id} core`);
 }
 

@@ -82,9 +82,16 @@ Outcome runOnPty(WaitingEnvironment& env, const std::string& command) {
 int passed = 0;
 int failed = 0;
 
+// Control characters in `detail` (the pty's \r\n) are printed escaped, one check per line.
 void check(bool ok, const std::string& what, const std::string& detail = "") {
   (ok ? passed : failed)++;
-  std::printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what.c_str(), detail.empty() ? "" : ": ", detail.c_str());
+  std::string shown;
+  for (char c : detail.substr(0, 200)) {
+    if (c == '\r') shown += "\\r";
+    else if (c == '\n') shown += "\\n";
+    else shown += c;
+  }
+  std::printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what.c_str(), shown.empty() ? "" : ": ", shown.c_str());
 }
 
 }  // namespace
