@@ -204,8 +204,11 @@ async function buildTarget(target) {
   const stamp = { inputs, outputs: {} };
   for (const name of [out.addon, out.vtPipe]) {
     const file = path.join(dest, name);
-    fs.copyFileSync(path.join(work.host, name), file);
-    fs.chmodSync(file, 0o755);
+    // Renamed into place: a vt-pipe that is running (ETXTBSY) or an addon that is loaded keeps
+    // its old file, and a reader never sees half a new one.
+    fs.copyFileSync(path.join(work.host, name), `${file}.partial`);
+    fs.chmodSync(`${file}.partial`, 0o755);
+    fs.renameSync(`${file}.partial`, file);
     stamp.outputs[path.join(out.dir, name)] = fileHash(file);
     console.log(`prebuild: ${out.dir}/${name} (${(fs.statSync(file).size / 1024).toFixed(1)} KiB)`);
   }

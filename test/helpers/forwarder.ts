@@ -1,5 +1,5 @@
 /** Driving vt-pipe in tests: a scratch control directory, and a raw protocol client. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,10 +26,39 @@ export function controlDirsPerTest(): () => string {
   };
 }
 
-/** A fresh control directory (0700, as mkdtemp makes it); remove() deletes it. */
+/**
+ * A fresh control directory (0700, as mkdtemp makes it); remove() ends the forwarders still
+ * serving sessions in it (a test that never let its command finish would otherwise leave a
+ * headless vt-pipe running after the suite) and deletes it.
+ */
 export function controlDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'vt-pipe-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      endForwarders(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SIGTERM to each forwarder of a session in `controlDir`, when its command line names it. */
+function endForwarders(controlDir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(controlDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    try {
+      const { forwarderPid: pid } = readSession(path.join(controlDir, entry));
+      // The pid is only trusted while it is still this directory's forwarder (pids are reused).
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(controlDir)) process.kill(pid, 'SIGTERM');
+    } catch {
+      // No session.json, or the forwarder is gone already.
+    }
+  }
 }
 
 /** Resolves once the session in `sessionDir` says it runs (its socket accepts connections). */
