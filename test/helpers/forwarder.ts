@@ -15,9 +15,9 @@ export const VT_PIPE = vtPipePath();
  * is deleted after its test.
  */
 export function controlDirsPerTest(): () => string {
-  const made: Array<{ remove: () => void }> = [];
-  afterEach(() => {
-    for (const d of made.splice(0)) d.remove();
+  const made: Array<{ remove: () => Promise<void> }> = [];
+  afterEach(async () => {
+    for (const d of made.splice(0)) await d.remove();
   });
   return () => {
     const d = controlDir();
@@ -29,36 +29,51 @@ export function controlDirsPerTest(): () => string {
 /**
  * A fresh control directory (0700, as mkdtemp makes it); remove() ends the forwarders still
  * serving sessions in it (a test that never let its command finish would otherwise leave a
- * headless vt-pipe running after the suite) and deletes it.
+ * headless vt-pipe running after the suite), waits for them to go, and deletes it.
  */
-export function controlDir(): { dir: string; remove: () => void } {
+export function controlDir(): { dir: string; remove: () => Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'vt-pipe-'));
   return {
     dir,
-    remove: () => {
-      endForwarders(dir);
+    remove: async () => {
+      const ending = endForwarders(dir);
+      await until(() => ending.every((pid) => !servesDir(pid, dir)), 10_000, 'the forwarders to end');
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** SIGTERM to each forwarder of a session in `controlDir`, when its command line names it. */
-function endForwarders(controlDir: string): void {
+/** Whether `pid` is still a live forwarder of `controlDir` (pids are reused; a zombie has no
+ * command line). */
+function servesDir(pid: number, controlDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(controlDir);
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to each live forwarder of a session in `controlDir`; returns their pids. */
+function endForwarders(controlDir: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync(controlDir);
   } catch {
-    return;
+    return [];
   }
+  const ended: number[] = [];
   for (const entry of entries) {
     try {
       const { forwarderPid: pid } = readSession(path.join(controlDir, entry));
-      // The pid is only trusted while it is still this directory's forwarder (pids are reused).
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(controlDir)) process.kill(pid, 'SIGTERM');
+      if (servesDir(pid, controlDir)) {
+        process.kill(pid, 'SIGTERM');
+        ended.push(pid);
+      }
     } catch {
       // No session.json, or the forwarder is gone already.
     }
   }
+  return ended;
 }
 
 /** Resolves once the session in `sessionDir` says it runs (its socket accepts connections). */
