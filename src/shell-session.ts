@@ -8,15 +8,16 @@
  * cannot end its own output. State (cwd, variables, functions, a venv) carries over.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AbortError } from './abort-error.js';
 import { spawn, type NativePty } from './native-pty.js';
+import { integrate, OSC, shellKind } from './shell-integration.js';
 import { invalidArgValue, MAX_TIMER_DELAY_MS, validateAbortSignal, validateInteger, validateObject, validateString } from './validate.js';
 
 export interface ShellSessionOptions {
-  /** bash (default) or a POSIX sh (dash); zsh: not yet (see the README). */
+  /** bash (default), zsh, or a POSIX sh (sh, dash): by the file's name; a path is fine. */
   shell?: string;
   cwd?: string;
   env?: Record<string, string | undefined>;
@@ -45,8 +46,6 @@ export interface ShellRunResult {
   truncated: boolean;
 }
 
-/** The private OSC number of the marks (not one a terminal or another program uses). */
-const OSC = '6973';
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 /** After Ctrl+C, how long the command gets to end before its process group is killed. */
 const INTERRUPT_GRACE_MS = 2000;
@@ -73,7 +72,7 @@ export class ShellSession {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  /** Whether the shell marks the start of a command's output (bash's PS0; sh has none). */
+  /** Whether the shell marks the start of a command's output (bash's PS0, zsh's preexec; sh has none). */
   #marksStart: boolean;
 
   /** Use openShell(). */
@@ -218,56 +217,15 @@ export class ShellSession {
   }
 }
 
-/** sh's rc file ($ENV): the user's own $ENV file, then the mark as the whole prompt (sh expands $? and $PWD in PS1). */
-function shRc(nonce: string): string {
-  return [
-    '# native-pty shell integration (written per session; the user\'s dotfiles are untouched).',
-    '[ -n "$NATIVE_PTY_USER_ENV" ] && [ -r "$NATIVE_PTY_USER_ENV" ] && . "$NATIVE_PTY_USER_ENV"',
-    'unset NATIVE_PTY_USER_ENV',
-    `PS1="$(printf '\\033]${OSC};${nonce};D;')\\$?;\\$PWD$(printf '\\007')"`,
-    "PS2=''",
-    'stty -echo 2>/dev/null',
-    '',
-  ].join('\n');
-}
-
-/** bash's rc file: the user's own, then the marks (with this session's nonce), echo off. */
-function bashRc(nonce: string): string {
-  return [
-    '# native-pty shell integration (written per session; the user\'s dotfiles are untouched).',
-    '[ -r ~/.bashrc ] && . ~/.bashrc',
-    `__native_pty_prompt() { local s=$?; printf '\\033]${OSC};${nonce};D;%s;%s\\007' "$s" "$PWD"; }`,
-    'PROMPT_COMMAND=__native_pty_prompt',
-    `PS0=$'\\e]${OSC};${nonce};C\\a'`,
-    "PS1=''",
-    "PS2=''",
-    'stty -echo 2>/dev/null',
-    '',
-  ].join('\n');
-}
-
 /** Opens a persistent shell with the library's integration; resolves at its first prompt. */
 export async function openShell(options: ShellSessionOptions = {}): Promise<ShellSession> {
   validateObject(options, 'options');
   const shell = options.shell === undefined ? 'bash' : validateString(options.shell, 'options.shell');
-  const kind = path.basename(shell);
-  if (kind !== 'bash' && kind !== 'sh' && kind !== 'dash') {
-    throw invalidArgValue('options.shell', shell, 'must be bash or sh (zsh is not supported yet)', RangeError);
-  }
+  const kind = shellKind(shell);
+  if (kind === undefined) throw invalidArgValue('options.shell', shell, 'must be bash, zsh or sh (dash)', RangeError);
   const nonce = randomBytes(12).toString('hex');
   const dir = mkdtempSync(path.join(tmpdir(), 'native-pty-shell-'));
-  const rc = path.join(dir, 'rc');
-  const env = { ...(options.env ?? process.env) };
-  let args: string[];
-  if (kind === 'bash') {
-    writeFileSync(rc, bashRc(nonce), { mode: 0o600 });
-    args = ['--noediting', '--rcfile', rc, '-i'];
-  } else {
-    writeFileSync(rc, shRc(nonce), { mode: 0o600 });
-    if (env.ENV !== undefined) env.NATIVE_PTY_USER_ENV = env.ENV;
-    env.ENV = rc;
-    args = ['-i'];
-  }
+  const { args, env, marksStart } = integrate(kind, nonce, dir, options.env ?? process.env);
   const pty = spawn(shell, args, {
     cwd: options.cwd,
     env,
@@ -276,7 +234,7 @@ export async function openShell(options: ShellSessionOptions = {}): Promise<Shel
     delivery: 'wake',
     activity: false,
   });
-  const session = new ShellSession(pty, nonce, dir, kind === 'bash');
+  const session = new ShellSession(pty, nonce, dir, marksStart);
   await session.ready();
   return session;
 }

@@ -1,9 +1,14 @@
 /**
- * openShell(): a persistent bash with the library's integration. Exact output per command (no
+ * openShell(): a persistent bash, zsh or sh with the library's integration. Exact output per command (no
  * prompt, no echo), exit status, cwd and state carried over, marks that output cannot forge,
  * interrupts that keep the shell, input to a running command, runs queued in order.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, openShell, type ShellSession } from '../../src/index.js';
 
@@ -17,7 +22,10 @@ async function shell(kind = 'bash'): Promise<ShellSession> {
   return s;
 }
 
-describe.each(['bash', 'sh'])('openShell with %s', (kind) => {
+// zsh where it is installed (.ci/run installs it); bash and dash are everywhere Debian is.
+const HAS_ZSH = spawnSync('sh', ['-c', 'command -v zsh']).status === 0;
+
+describe.each(HAS_ZSH ? ['bash', 'zsh', 'sh'] : ['bash', 'sh'])('openShell with %s', (kind) => {
   it('gives each command exactly its output, its exit status and the cwd after it; state carries over', async () => {
     const sh = await shell(kind);
     expect(sh.cwd).toBe('/tmp');
@@ -77,9 +85,58 @@ describe.each(['bash', 'sh'])('openShell with %s', (kind) => {
 
 });
 
+describe('openShell at scale', () => {
+  it('gives a 10 MB output whole and exact', async () => {
+    const sh = await shell();
+    const r = await sh.run('seq 1 1300000');
+    let expected = '';
+    for (let i = 1; i <= 1_300_000; i++) expected += `${i}\r\n`;
+    expect(r.output.length).toBeGreaterThan(10_000_000);
+    expect(r.output === expected).toBe(true);
+    expect(r).toMatchObject({ exitCode: 0, truncated: false });
+  });
+
+  it('runs 200 commands in a row with no growth in fds, child processes or heap', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sh = await shell();
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const children = async (): Promise<string> => (await sh.run('ps -o pid= --ppid $$ | wc -l')).output;
+    for (let i = 0; i < 20; i++) await sh.run(`echo warm ${i}`);
+    gc();
+    const before = { fds: fds(), heap: process.memoryUsage().heapUsed, children: await children() };
+    for (let i = 0; i < 200; i++) {
+      const r = await sh.run(`echo run ${i}; cd /tmp; true`);
+      expect(r.output).toBe(`run ${i}\r\n`);
+    }
+    gc();
+    expect(fds()).toBe(before.fds);
+    expect(await children()).toBe(before.children);
+    expect(process.memoryUsage().heapUsed - before.heap).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe.runIf(HAS_ZSH)('openShell with zsh and the user\'s own dotfiles', () => {
+  it('sources the user\'s .zshenv and .zshrc from their ZDOTDIR, and leaves ZDOTDIR as it was', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'native-pty-zdotdir-'));
+    try {
+      writeFileSync(path.join(home, '.zshenv'), 'export FROM_ZSHENV=env\n');
+      writeFileSync(path.join(home, '.zshrc'), 'greet() { echo "hello from $1"; }\nprecmd() { echo never-in-output >/dev/null; }\n');
+      const sh = await openShell({ shell: 'zsh', cwd: '/tmp', env: { ...process.env, HOME: '/nonexistent', ZDOTDIR: home } });
+      opened.push(sh);
+      expect(await sh.run('greet zshrc; echo "$FROM_ZSHENV $ZDOTDIR"; false')).toMatchObject({
+        output: `hello from zshrc\r\nenv ${home}\r\n`,
+        exitCode: 1,
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('openShell', () => {
-  it('refuses shells it cannot integrate yet, in Node\'s dialect', async () => {
-    await expect(openShell({ shell: 'zsh' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+  it('refuses shells it cannot integrate, in Node\'s dialect', async () => {
+    await expect(openShell({ shell: 'fish' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
   });
 });
 
