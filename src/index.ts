@@ -5,6 +5,7 @@ import { stripAnsi } from './ansi.js';
 import { WaitForError, waitFor } from './wait-for.js';
 import { TerminalReports, terminalReports } from './terminal-reports.js';
 import { openShell, ShellSession } from './shell-session.js';
+import { processCwd, processTree } from './process-info.js';
 import { ForwardedSession, listSessions, startSession } from './forwarder/index.js';
 
 export { NativePty, spawn };
@@ -29,9 +30,11 @@ export { stripAnsi };
 
 export { waitFor, WaitForError };
 export { terminalReports, TerminalReports };
-export type { CommandMark } from './terminal-reports.js';
+export type { CommandMark, Progress, TerminalNotification } from './terminal-reports.js';
 export { openShell, ShellSession };
 export type { ShellRunOptions, ShellRunResult, ShellSessionOptions } from './shell-session.js';
+export { processCwd, processTree };
+export type { ProcessInfo } from './process-info.js';
 export type { WaitForMatch, WaitForOptions, WaitForPattern } from './wait-for.js';
 
 export { ForwardedSession, listSessions, startSession };
@@ -54,6 +57,8 @@ export default {
   terminalReports,
   TerminalReports,
   openShell,
+  processCwd,
+  processTree,
   ForwardedSession,
   listSessions,
   startSession,

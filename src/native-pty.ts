@@ -126,6 +126,16 @@ export class NativePty extends EventEmitter implements IPty {
     return this.#rows;
   }
 
+  /**
+   * The terminal's foreground process group, as its leader's pid: the shell at its prompt, the
+   * job it runs (vim, a build), what an AI CLI started; undefined once exited or unknown.
+   * processCwd() and processTree() tell more about it.
+   */
+  get foregroundPid(): number | undefined {
+    const pid = this.#exited ? -1 : addon().foregroundPid(this.#id);
+    return pid > 0 ? pid : undefined;
+  }
+
   /** Name of the terminal's foreground process (e.g. 'bash', 'vim'); the file once unknown. */
   get process(): string {
     if (this.#exited) return this.#file;

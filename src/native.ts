@@ -81,6 +81,8 @@ export interface NativeBinding {
   setPaused(id: number, paused: boolean): void;
   /** Name of the terminal's foreground process ('' when unknown). */
   foregroundProcess(id: number): string;
+  /** The terminal's foreground process group id (its leader's pid), or -1. */
+  foregroundPid(id: number): number;
   /** Closes the master now (the child gets SIGHUP). The exit is still reported by readAll(). */
   close(id: number): void;
   /**

@@ -1,8 +1,9 @@
 /**
  * What a program tells its terminal about itself, read from a session's output: the window
- * title (OSC 0/2), the working directory (OSC 7, and VS Code's OSC 633;P;Cwd), and shell
+ * title (OSC 0/2), the working directory (OSC 7, and VS Code's OSC 633;P;Cwd), shell
  * integration's command marks (OSC 133 and VS Code's 633: prompt, command line, output,
- * exit status). The shells of agents and terminal servers emit these; this turns them into
+ * exit status), progress (ConEmu's OSC 9;4, which Windows Terminal, Ghostty and AI CLIs use)
+ * and desktop notifications (OSC 9 with text, and urxvt's OSC 777;notify). The shells of agents and terminal servers emit these; this turns them into
  * events and current values. A sequence split across reads is held until it is whole.
  */
 import { EventEmitter } from 'node:events';
@@ -20,6 +21,20 @@ export type CommandMark =
   /** The command finished (133;D), with its exit status when the shell told it. */
   | { kind: 'done'; exitCode?: number };
 
+/** Progress as OSC 9;4 reports it: a percentage, or a state without one. */
+export type Progress =
+  | { state: 'none' }
+  | { state: 'normal' | 'error' | 'paused'; percent: number }
+  | { state: 'indeterminate' };
+
+/** A notification the program asked the terminal to show. */
+export interface TerminalNotification {
+  title?: string;
+  body: string;
+}
+
+const PROGRESS_STATES = ['none', 'normal', 'error', 'indeterminate', 'paused'] as const;
+
 /** What TerminalReports needs of a session: NativePty and ForwardedSession both are. */
 export interface Observable {
   observe(observer: OutputObserver): IDisposable;
@@ -30,14 +45,16 @@ const MAX_OSC = 64 * 1024;
 
 /**
  * The reports of one session, from now on. Events: 'title' (string), 'cwd' (string), 'mark'
- * (CommandMark). Current values: title, cwd, lastExitCode, command (the last command line,
- * when VS Code's 633;E gave it).
+ * (CommandMark), 'progress' (Progress), 'notification' (TerminalNotification). Current values:
+ * title, cwd, lastExitCode, command (the last command line, when VS Code's 633;E gave it),
+ * progress.
  */
 export class TerminalReports extends EventEmitter {
   title: string | undefined;
   cwd: string | undefined;
   lastExitCode: number | undefined;
   command: string | undefined;
+  progress: Progress = { state: 'none' };
   #subscription: IDisposable;
   /** An OSC begun in an earlier chunk, not yet terminated. */
   #pending = '';
@@ -85,7 +102,36 @@ export class TerminalReports extends EventEmitter {
       case '133':
       case '633':
         return this.#mark(value, code === '633');
+      case '9':
+        return value.startsWith('4;') ? this.#progress(value.slice(2)) : this.#notify({ body: value });
+      case '777': {
+        const [kind, title = '', ...body] = value.split(';');
+        if (kind === 'notify') this.#notify({ title, body: body.join(';') });
+        return;
+      }
     }
+  }
+
+  /** OSC 9;4;<state>;<percent>: 0 none, 1 normal, 2 error, 3 indeterminate, 4 paused. */
+  #progress(value: string): void {
+    const [stateText = '', percentText = ''] = value.split(';');
+    const state = PROGRESS_STATES[Number(stateText)];
+    if (!/^\d$/.test(stateText) || state === undefined) return;
+    let progress: Progress;
+    if (state === 'none' || state === 'indeterminate') {
+      progress = { state };
+    } else {
+      const percent = /^\d{1,3}$/.test(percentText) ? Math.min(100, Number(percentText)) : 0;
+      progress = { state, percent };
+    }
+    this.progress = progress;
+    this.emit('progress', progress);
+  }
+
+  #notify(notification: TerminalNotification): void {
+    // OSC 9 with a number first is another of ConEmu's commands, not a message.
+    if (notification.title === undefined && /^\d+(;|$)/.test(notification.body)) return;
+    this.emit('notification', notification);
   }
 
   #mark(value: string, vscode: boolean): void {

@@ -241,13 +241,15 @@ void SessionManager::setPaused(Environment* env, uint32_t id, bool paused) {
   if (!paused && (!s->output.empty() || s->finished())) markReady(*s, kWakeNow);
 }
 
+pid_t SessionManager::foregroundPid(Environment* env, uint32_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session* s = find(env, id);
+  const pid_t group = s != nullptr && s->master ? foregroundGroup(s->master.get()) : -1;
+  return group > 0 ? group : -1;
+}
+
 std::string SessionManager::foregroundProcess(Environment* env, uint32_t id) {
-  pid_t group = -1;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Session* s = find(env, id);
-    if (s != nullptr && s->master) group = foregroundGroup(s->master.get());
-  }
+  const pid_t group = foregroundPid(env, id);
   return group > 0 ? processName(group) : "";
 }
 

@@ -75,7 +75,9 @@ class SessionManager {
               unsigned short xpixel, unsigned short ypixel);
   void kill(Environment* env, uint32_t id, int signal, KillTarget target);
   void setPaused(Environment* env, uint32_t id, bool paused);
-  // The name of the terminal's foreground process, or "".
+  // The terminal's foreground process group (its leader's pid: the shell, or the job it runs),
+  // or -1; and that process's name, or "".
+  pid_t foregroundPid(Environment* env, uint32_t id);
   std::string foregroundProcess(Environment* env, uint32_t id);
   void close(Environment* env, uint32_t id);
 

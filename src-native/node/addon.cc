@@ -152,6 +152,11 @@ Napi::Value ForegroundProcess(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), manager().foregroundProcess(envOf(info), id));
 }
 
+Napi::Value ForegroundPid(const Napi::CallbackInfo& info) {
+  const uint32_t id = sessionIdArg(info);
+  return Napi::Number::New(info.Env(), manager().foregroundPid(envOf(info), id));
+}
+
 void Close(const Napi::CallbackInfo& info) { manager().close(envOf(info), sessionIdArg(info)); }
 
 void SetWakeRef(const Napi::CallbackInfo& info) {
@@ -207,6 +212,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exportFunction(env, exports, "kill", Kill, state);
   exportFunction(env, exports, "setPaused", SetPaused, state);
   exportFunction(env, exports, "foregroundProcess", ForegroundProcess, state);
+  exportFunction(env, exports, "foregroundPid", ForegroundPid, state);
   exportFunction(env, exports, "close", Close, state);
   exportFunction(env, exports, "setWakeHandler", SetWakeHandler, state);
   exportFunction(env, exports, "setWakeRef", SetWakeRef, state);

@@ -4,7 +4,7 @@
  * sequence is split across reads.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, terminalReports, type CommandMark } from '../../src/index.js';
+import { spawn, terminalReports, type CommandMark, type Progress, type TerminalNotification } from '../../src/index.js';
 import { waitForExit } from '../helpers/index.js';
 
 describe('terminalReports', () => {
@@ -35,6 +35,34 @@ describe('terminalReports', () => {
     expect(cwds).toEqual(['/tmp/with space/dir', '/srv/app']);
     expect(marks).toEqual([{ kind: 'prompt' }, { kind: 'input' }, { kind: 'output', command: 'ls ; echo' }, { kind: 'done', exitCode: 2 }]);
     expect(reports).toMatchObject({ title: 'build: 3/10', cwd: '/srv/app', lastExitCode: 2 });
+    reports.dispose();
+  });
+
+  it('reads progress (OSC 9;4) and notifications (OSC 9, OSC 777;notify)', async () => {
+    const script = [
+      "printf '\\033]9;4;1;25\\007'",
+      "printf '\\033]9;4;3\\033\\\\'",
+      "printf '\\033]9;4;2;80\\007\\033]9;4;0;0\\007'",
+      "printf '\\033]9;Build finished\\007'",
+      "printf '\\033]777;notify;Claude;Needs your input; now\\007'",
+      "printf '\\033]9;9;\\042C:\\\\\\\\x\\042\\007'", // ConEmu's cwd report: not a notification
+      "printf '\\033]9;4;7;5\\007'", // no such state: ignored
+    ].join('; ');
+    const pty = spawn('sh', ['-c', script]);
+    const reports = terminalReports(pty);
+    const progress: Progress[] = [];
+    const notes: TerminalNotification[] = [];
+    reports.on('progress', (p: Progress) => progress.push(p));
+    reports.on('notification', (n: TerminalNotification) => notes.push(n));
+    await waitForExit(pty);
+    expect(progress).toEqual([
+      { state: 'normal', percent: 25 },
+      { state: 'indeterminate' },
+      { state: 'error', percent: 80 },
+      { state: 'none' },
+    ]);
+    expect(reports.progress).toEqual({ state: 'none' });
+    expect(notes).toEqual([{ body: 'Build finished' }, { title: 'Claude', body: 'Needs your input; now' }]);
     reports.dispose();
   });
 

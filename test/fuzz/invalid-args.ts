@@ -271,6 +271,8 @@ export const CASES: InvalidCase[] = [
   { name: "native.setPaused(id, 'yes')", expect: T, call: () => native.setPaused(UNKNOWN_IDS[0]!, 'yes' as unknown as boolean) },
   { name: 'native.setPaused(id)', expect: T, call: () => (native.setPaused as (...a: unknown[]) => unknown)(UNKNOWN_IDS[0]) },
   { name: "native.foregroundProcess('1')", expect: T, call: () => native.foregroundProcess('1' as unknown as number) },
+  { name: "native.foregroundPid('1')", expect: T, call: () => native.foregroundPid('1' as unknown as number) },
+  { name: 'native.foregroundPid(-1)', expect: R, call: () => native.foregroundPid(-1) },
   { name: 'native.close(-1)', expect: R, call: () => native.close(-1) },
   { name: 'native.close()', expect: T, call: () => (native.close as () => unknown)() },
   { name: 'native.setWakeHandler(1)', expect: T, call: () => native.setWakeHandler(1 as unknown as () => void) },
@@ -285,6 +287,7 @@ export const UNKNOWN_ID_CALLS: Array<{ name: string; call(id: number): unknown; 
   { name: 'native.kill', call: (id) => native.kill(id, 9, 0) },
   { name: 'native.setPaused', call: (id) => native.setPaused(id, true) },
   { name: 'native.foregroundProcess', call: (id) => native.foregroundProcess(id), returns: '' },
+  { name: 'native.foregroundPid', call: (id) => native.foregroundPid(id), returns: -1 },
   { name: 'native.close', call: (id) => native.close(id) },
 ];
 
