@@ -75,9 +75,11 @@ describe('waitFor', () => {
   it('works the same on a forwarded (vt-pipe) session', async () => {
     const started = await startSession('/bin/sh', ['-c', 'read line; echo "got $line"'], { controlDir: scratch() });
     const session = await ForwardedSession.attach(started.dir);
+    // Listened for before the input: the exit can come in the same batch as the output.
+    const exited = new Promise((resolve) => session.onExit(resolve));
     const found = session.waitFor(/got (\w+)/, { timeout: 10_000 });
     session.write('forwarded\r');
     expect((await found).groups?.[1]).toBe('forwarded');
-    await new Promise((resolve) => session.onExit(resolve));
+    await exited;
   });
 });
