@@ -153,7 +153,8 @@ void Client::flush(const Record& record, bool exited, const std::string& exitJso
     if (offset_ < end) {
       const size_t want = static_cast<size_t>(end - offset_ < kOutputChunk ? end - offset_ : kOutputChunk);
       // Read straight into the frame, behind its header (fixed up if the read came up short).
-      out_ = outputHeader(offset_, want);
+      // out_ keeps its capacity from frame to frame (clear and append, never a new string).
+      out_.append(outputHeader(offset_, want));
       const size_t header = out_.size();
       out_.resize(header + want);
       const ssize_t got = record.readAt(offset_, &out_[header], want);
@@ -163,7 +164,9 @@ void Client::flush(const Record& record, bool exited, const std::string& exitJso
         continue;
       }
       if (static_cast<size_t>(got) < want) {
-        out_ = outputHeader(offset_, static_cast<size_t>(got)) + out_.substr(header, static_cast<size_t>(got));
+        // The header has a fixed size: rewritten in place with the length read.
+        out_.replace(0, header, outputHeader(offset_, static_cast<size_t>(got)));
+        out_.resize(header + static_cast<size_t>(got));
       }
       offset_ += static_cast<uint64_t>(got);
       continue;

@@ -109,7 +109,8 @@ void Record::finish() {
 void Record::event(const char* code, const char* data, size_t length) {
   char head[64];
   std::snprintf(head, sizeof head, "[%.6f, \"%s\", ", elapsed(), code);
-  std::string line;
+  std::string& line = line_;
+  line.clear();
   line.reserve(sizeof head + length + length / 8 + 4);
   line += head;
   appendJsonString(&line, data, length);

@@ -41,6 +41,10 @@ class Record {
   double start_;
   // The start of a UTF-8 character split across reads, held for the next "o" event.
   std::string carry_;
+  // The event line being written, kept between events so that its memory is reused: an
+  // allocator that hands large freed blocks back to the kernel (musl's) would otherwise
+  // fault in fresh pages for every chunk of output.
+  std::string line_;
   bool reportedFailure_ = false;
 };
 
