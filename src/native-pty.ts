@@ -126,11 +126,7 @@ export class NativePty extends EventEmitter implements IPty {
     return this.#rows;
   }
 
-  /**
-   * The terminal's foreground process group, as its leader's pid: the shell at its prompt, the
-   * job it runs (vim, a build), what an AI CLI started; undefined once exited or unknown.
-   * processCwd() and processTree() tell more about it.
-   */
+  /** The foreground process group's leader (the shell, or the job it runs); see processCwd(). */
   get foregroundPid(): number | undefined {
     const pid = this.#exited ? -1 : addon().foregroundPid(this.#id);
     return pid > 0 ? pid : undefined;
