@@ -65,12 +65,12 @@ export function assertSupportedPlatform(name: string): void {
 }
 
 /**
- * The addon file to load: a build of this checkout (build/Release, build/Debug; skipped with
- * PREBUILDS_ONLY), then prebuilds/<platform>-<arch>/<name>.<libc>.node, then the same beside
- * the Node executable (bundled apps). Only a file for this libc is ever picked. Throws when
- * none exists.
+ * Where the addon may be, in the order it is looked for: a build of this checkout
+ * (build/Release, build/Debug; skipped with PREBUILDS_ONLY), then
+ * prebuilds/<platform>-<arch>/<name>.<libc>.node, then the same beside the Node executable
+ * (bundled apps). Only a file for this libc is ever a candidate.
  */
-export function resolveAddon(dir: string, name: string): string {
+function addonCandidates(dir: string, name: string): string[] {
   const { platform, arch, libc } = target();
   const tuple = `${platform}-${arch}`;
   const candidates: string[] = [];
@@ -82,7 +82,20 @@ export function resolveAddon(dir: string, name: string): string {
   for (const base of [dir, path.dirname(process.execPath)]) {
     candidates.push(path.join(base, 'prebuilds', tuple, libc ? `${name}.${libc}.node` : `${name}.node`));
   }
-  const found = candidates.find((file) => fs.existsSync(file));
+  return candidates;
+}
+
+/** The directory searched: $<NAME>_PREBUILD when set (node-gyp-build's variable), else the package. */
+function searchDir(packageRoot: string, name: string): { dir: string; variable: string; overridden: boolean } {
+  const variable = `${name.toUpperCase().replace(/-/g, '_')}_PREBUILD`;
+  const override = process.env[variable];
+  return { dir: override || packageRoot, variable, overridden: Boolean(override) };
+}
+
+/** The first of addonCandidates() that exists; throws when none does. */
+export function resolveAddon(dir: string, name: string): string {
+  const { platform, arch, libc } = target();
+  const found = addonCandidates(dir, name).find((file) => fs.existsSync(file));
   if (found !== undefined) return found;
   throw new Error(
     `No native build was found for platform=${platform} arch=${arch}${libc ? ` libc=${libc}` : ''} ` +
@@ -144,16 +157,9 @@ function describeFailure(
   cause: unknown,
 ): Error {
   const { platform, arch, libc } = target();
-  const override = process.env[`${name.toUpperCase().replace(/-/g, '_')}_PREBUILD`];
-  const dir = override || packageRoot;
+  const { dir, variable, overridden } = searchDir(packageRoot, name);
   const tuple = `${platform}-${arch}`;
-  const tried: string[] = [];
-  if (!process.env.PREBUILDS_ONLY) {
-    tried.push(path.join(dir, 'build', 'Release', '*.node'));
-    tried.push(path.join(dir, 'build', 'Debug', '*.node'));
-  }
-  tried.push(path.join(dir, 'prebuilds', tuple, '*.node'));
-  tried.push(path.join(path.dirname(process.execPath), 'prebuilds', tuple, '*.node'));
+  const tried = addonCandidates(dir, name);
 
   const glibc = libc === 'glibc' ? runtimeGlibc() : undefined;
   const libcText = libc ? `, libc ${libc}${glibc ? ` ${glibc}` : ''}` : '';
@@ -167,7 +173,7 @@ function describeFailure(
     `  paths tried:`,
     ...tried.map((p) => `    ${p}`),
     `  prebuilds in this package: ${shipped.length ? shipped.join(', ') : 'none'}`,
-    ...(override ? [`  (directory taken from ${name.toUpperCase().replace(/-/g, '_')}_PREBUILD)`] : []),
+    ...(overridden ? [`  (directory taken from ${variable})`] : []),
     `  reason: ${reason.split('\n')[0]}`,
     `To build from source (needs a C++17 compiler, make and Python 3):`,
     `  ${buildCommand(packageRoot, name)}`,
@@ -219,10 +225,9 @@ export function loadAddon<T>(packageRoot: string, name: string): T {
   }
   const override = loadOverride<T>(require, name);
   if (override !== undefined) return override.addon;
-  const prebuildDir = process.env[`${name.toUpperCase().replace(/-/g, '_')}_PREBUILD`] || packageRoot;
   let file: string;
   try {
-    file = resolveAddon(prebuildDir, name);
+    file = resolveAddon(searchDir(packageRoot, name).dir, name);
   } catch (cause) {
     throw describeFailure(packageRoot, name, 'no native build matches this platform', cause);
   }
