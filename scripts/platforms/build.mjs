@@ -93,29 +93,37 @@ function nodeHeaders() {
   return found;
 }
 
-/** Runs one command of a target's toolchain in `cwd` (inside the chroot for bullseye). */
-function exec(target, tool, argv, cwd) {
-  let command;
-  let args;
-  let env = process.env;
+/**
+ * The compiler of a target, ready to run: `work.host` is where its files are staged, and
+ * `run(argv)` runs the C++ compiler with `argv` in that directory (as `work.inside` inside the
+ * chroot for bullseye, directly for zig).
+ */
+function compilerFor(target) {
+  let work;
+  let spawnArgs;
   if (target.toolchain === 'bullseye') {
-    command = 'chroot';
-    const quoted = [tool, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    args = [target.chrootRoot, '/bin/sh', '-c', `cd '${cwd}' && exec ${quoted}`];
-    env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
-    cwd = undefined;
+    const chrootRoot = ensureBullseye();
+    work = { host: path.join(chrootRoot, 'build', target.id), inside: `/build/${target.id}` };
+    const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+    spawnArgs = (argv) => ['chroot', [chrootRoot, '/bin/sh', '-c', `cd ${quote(work.inside)} && exec ${[target.cxx, ...argv].map(quote).join(' ')}`], { env }];
   } else {
-    command = target.zig;
-    args = ['c++', ...argv];
-    env = zigEnv();
+    const zig = ensureZig();
+    // zig builds in the checkout's ignored build-prebuild/.
+    const dir = path.join(root, 'build-prebuild', target.id);
+    work = { host: dir, inside: dir };
+    spawnArgs = (argv) => [zig, ['c++', ...argv], { cwd: dir, env: zigEnv() }];
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (status) =>
-      status === 0 ? resolve() : reject(new Error(`${target.id}: ${tool} ${argv.join(' ')} exited with ${status}`)),
-    );
-  });
+  const run = (argv) =>
+    new Promise((resolve, reject) => {
+      const [command, args, options] = spawnArgs(argv);
+      const child = spawn(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', reject);
+      child.on('close', (status) =>
+        status === 0 ? resolve() : reject(new Error(`${target.id}: c++ ${argv.join(' ')} exited with ${status}`)),
+      );
+    });
+  return { work, run };
 }
 
 /** Runs `jobs` (functions returning promises) with at most `limit` at a time. */
@@ -171,35 +179,24 @@ async function buildTarget(target) {
     return;
   }
   const started = Date.now();
-  // The chroot sees its own paths; zig builds in the checkout's ignored build-prebuild/.
-  let work;
-  if (target.toolchain === 'bullseye') {
-    target.chrootRoot = ensureBullseye();
-    work = { host: path.join(target.chrootRoot, 'build', target.id), inside: `/build/${target.id}` };
-  } else {
-    target.zig = ensureZig();
-    const dir = path.join(root, 'build-prebuild', target.id);
-    work = { host: dir, inside: dir };
-  }
+  const { work, run } = compilerFor(target);
   stage(work.host);
   const gyp = gypTargets(target.platform === 'darwin' ? 'mac' : 'linux');
-  const tool = target.cxx ?? 'c++';
   const kinds = { addon: gyp.native_pty, vtPipe: gyp['vt-pipe'] };
   const objects = { addon: [], vtPipe: [] };
   const jobs = [];
   for (const [kind, spec] of Object.entries(kinds)) {
-    const defines = (kind === 'addon' ? spec.defines : []).map((d) => `-D${d}`);
+    const flags = [...compileFlags(target, kind), ...spec.defines.map((d) => `-D${d}`), '-Iinclude'];
     for (const source of spec.sources) {
       const object = `obj/${kind}/${source.replace(/\.cc$/, '.o')}`;
       fs.mkdirSync(path.join(work.host, path.dirname(object)), { recursive: true });
       objects[kind].push(object);
-      const flags = [...compileFlags(target, kind === 'addon' ? 'addon' : 'vtPipe'), ...defines, '-Iinclude'];
-      jobs.push(() => exec(target, tool, [...flags, '-c', source, '-o', object], work.inside));
+      jobs.push(() => run([...flags, '-c', source, '-o', object]));
     }
   }
   await pool(jobs, os.availableParallelism?.() ?? os.cpus().length);
-  await exec(target, tool, [...linkFlags(target, 'addon'), '-o', out.addon, ...objects.addon], work.inside);
-  await exec(target, tool, [...linkFlags(target, 'vtPipe'), '-o', out.vtPipe, ...objects.vtPipe], work.inside);
+  await run([...linkFlags(target, 'addon'), '-o', out.addon, ...objects.addon]);
+  await run([...linkFlags(target, 'vtPipe'), '-o', out.vtPipe, ...objects.vtPipe]);
 
   const dest = path.join(root, out.dir);
   fs.mkdirSync(dest, { recursive: true });

@@ -64,6 +64,15 @@ export const TARGETS = [
   },
 ];
 
+/**
+ * What the suite leaves out on another system (test:glibc, test:arm64 --full), as vitest
+ * --exclude arguments: the browser tests (no Chromium there), Bun and Deno (test/runtimes), and
+ * node-pty's own tests (its addon is compiled for this machine). The host run covers them.
+ */
+export const EXCLUDED_ELSEWHERE = ['test/web/browser.test.ts', 'test/runtimes/**', 'test/node-pty/**', 'node_modules/**'].flatMap(
+  (glob) => ['--exclude', glob],
+);
+
 /** prebuilds/<tuple>/ and the two file names of a target. */
 export function outputs(target) {
   const tag = target.libc ? `.${target.libc}` : '';

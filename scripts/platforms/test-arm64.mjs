@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { EXCLUDED_ELSEWHERE } from './targets.mjs';
 import { CACHE, ensureBullseye, ensureQemu, fetchPackage, run } from './toolchains.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,7 +32,6 @@ const REPRESENTATIVE = [
   'test/run-command/run.test.ts',
   'test/agent/shell-session.test.ts',
 ];
-const EXCLUDE_FULL = ['test/web/browser.test.ts', 'test/runtimes/**', 'test/node-pty/**', 'node_modules/**'];
 const SLOWDOWN = process.env.NATIVE_PTY_TEST_SLOWDOWN || '8';
 
 run(process.execPath, [path.join(repo, 'scripts/platforms/build.mjs'), '--targets=linux-arm64-glibc']);
@@ -72,7 +72,7 @@ function tsxEsbuild() {
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
 const rest = argv.filter((arg) => arg !== '--full');
-const selection = full ? EXCLUDE_FULL.flatMap((glob) => ['--exclude', glob]) : rest.some((a) => !a.startsWith('-')) ? [] : REPRESENTATIVE;
+const selection = full ? EXCLUDED_ELSEWHERE : rest.some((a) => !a.startsWith('-')) ? [] : REPRESENTATIVE;
 
 const env = {
   ...process.env,

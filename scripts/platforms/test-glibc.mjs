@@ -8,12 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { withChroot } from './chroot.mjs';
+import { EXCLUDED_ELSEWHERE } from './targets.mjs';
 import { ensureBullseye, run } from './toolchains.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 run(process.execPath, [path.join(repo, 'scripts/platforms/build.mjs'), '--targets=linux-x64-glibc']);
 
-const EXCLUDE = ['test/web/browser.test.ts', 'test/runtimes/**', 'test/node-pty/**', 'node_modules/**'];
 const env = {
   PATH: '/usr/local/bin:/usr/bin:/bin',
   HOME: '/root',
@@ -22,7 +22,7 @@ const env = {
   ...(process.env.NATIVE_PTY_TEST_SLOWDOWN ? { NATIVE_PTY_TEST_SLOWDOWN: process.env.NATIVE_PTY_TEST_SLOWDOWN } : {}),
 };
 const quote = (arg) => `'${arg.replace(/'/g, `'\\''`)}'`;
-const vitestArgs = [...EXCLUDE.flatMap((glob) => ['--exclude', glob]), ...process.argv.slice(2)].map(quote).join(' ');
+const vitestArgs = [...EXCLUDED_ELSEWHERE, ...process.argv.slice(2)].map(quote).join(' ');
 
 const status = await withChroot(ensureBullseye(), repo, async (exec) => {
   const probe =
