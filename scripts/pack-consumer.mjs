@@ -124,7 +124,7 @@ console.log(JSON.stringify({
 
 /**
  * `npx vt-pipe --version`, then a headless session of `echo; exit 7` through the bin: its exit
- * status and what its record holds.
+ * status and what its record holds; and which executable the package runs (vtPipePath()).
  */
 export function vtPipeReport(dir, env) {
   const bin = path.join(dir, 'node_modules', '.bin', 'vt-pipe');
@@ -139,7 +139,8 @@ export function vtPipeReport(dir, env) {
   try {
     record = fs.readFileSync(path.join(control, 'pack', 'output.raw'), 'utf8');
   } catch {}
-  return { version: version.out.trim(), status: session.status, record, shown: session.shown };
+  const which = run(process.execPath, ['-e', "console.log(require('native-pty/forwarder').vtPipePath())"], { cwd: dir, env, timeout: 30_000 });
+  return { version: version.out.trim(), status: session.status, record, executable: which.out.trim(), shown: session.shown };
 }
 
 /** Runs the no-addon program; returns its exit status and report. */

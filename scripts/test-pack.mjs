@@ -118,6 +118,10 @@ const steps = [
     assert(vt.version.includes('protocol 1'), 'npx vt-pipe runs the prebuilt forwarder', JSON.stringify(vt));
     assert(vt.status === 7 && vt.record === 'from-vt-pipe\r\n',
       'a headless session through it records the output and exits with the command', JSON.stringify(vt));
+    if (process.platform === 'linux') {
+      assert(vt.executable === path.join(packageDir(approved), 'prebuilds', tuple, 'vt-pipe.musl'),
+        'on Linux it is the static (musl) vt-pipe, whatever the libc', JSON.stringify(vt));
+    }
     const dual = consumer.dualReport(approved, bareEnv);
     assert(dual.sameClass === true, 'import and require give the same NativePty (one copy of the code)', JSON.stringify(dual));
     assert(dual.results?.length === 4 && dual.results.every((r) => r.ok),
