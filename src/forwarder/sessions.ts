@@ -58,8 +58,9 @@ function packageRoot(): string {
 /**
  * The vt-pipe executable: $NATIVE_PTY_VT_PIPE when set (the sanitizer run sets it), else a
  * build of this checkout (build/Release; skipped with PREBUILDS_ONLY) or the package's prebuild
- * for this platform (on Linux the static one, whatever the libc). Throws an Error with code ERR_VT_PIPE_NOT_FOUND naming the places
- * it looked (ERR_NATIVE_PTY_UNSUPPORTED on a platform without vt-pipe).
+ * for this platform (on Linux the static one, whatever the libc). Throws an Error with code
+ * ERR_VT_PIPE_NOT_FOUND naming the places it looked (ERR_NATIVE_PTY_UNSUPPORTED on a platform
+ * without vt-pipe).
  */
 export function vtPipePath(): string {
   const override = process.env.NATIVE_PTY_VT_PIPE;
@@ -72,7 +73,7 @@ export function vtPipePath(): string {
     ...(process.env.PREBUILDS_ONLY ? [] : [path.join(root, 'build', 'Release', 'vt-pipe')]),
     // On Linux the musl build is static: it runs on glibc systems too, and maps a fifth of the
     // memory (under 0.5 MB resident against 2.2-2.5 for the dynamically linked glibc build,
-    // with glibc's loader and libm's pages) and starts faster. The one for this libc is the
+    // with glibc's loader, libc's and libm's pages) and starts faster. The one for this libc is the
     // fallback.
     ...(platform === 'linux' ? [path.join(prebuilds, 'vt-pipe.musl')] : []),
     ...(libc ? [path.join(prebuilds, `vt-pipe.${libc}`)] : []),
