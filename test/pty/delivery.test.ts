@@ -76,16 +76,21 @@ describe('the gap', () => {
       pollInterval: gap,
     });
     const times: number[] = [];
-    pty.on('data', () => times.push(Date.now()));
-    const start = Date.now();
+    pty.on('data', () => times.push(performance.now()));
+    const start = performance.now();
     const r = await collect<string>(pty);
-    const elapsed = Date.now() - start;
+    const elapsed = performance.now() - start;
     expect(r.chunks.join('').split('\r\n').filter(Boolean)).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
-    // Each wake is at least a gap after the one before, except the exit's, which comes at once
-    // and brings the last output with it. The times are taken in the listener, so they carry
-    // the event loop's lateness: 5 ms of it on a normal machine, more on a slow one.
+    // Each wake is at least a gap after the one before (the native side keeps it on its own
+    // clock), except the exit's, which comes at once and brings the last output with it.
     expect(times.length).toBeLessThanOrEqual(Math.floor(elapsed / gap) + 2);
-    for (let i = 1; i < times.length - 1; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(gap - scaled(5));
+    // The times are taken in the listener, so each carries the event loop's lateness: a late
+    // one shortens the next interval by as much (CI saw 194 ms of a 200 ms gap). The typical
+    // interval is the gap; no interval comes anywhere near the 5 ms of unbatched output.
+    const intervals = times.slice(1, -1).map((t, i) => t - times[i]!);
+    const sorted = [...intervals].sort((a, b) => a - b);
+    if (sorted.length > 0) expect(sorted[Math.floor(sorted.length / 2)]!).toBeGreaterThanOrEqual(gap - scaled(5));
+    for (const interval of intervals) expect(interval).toBeGreaterThanOrEqual(gap / 2);
   });
 
   it('never delays output after a quiet spell, nor the exit, whatever pollInterval says', async () => {
