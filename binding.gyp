@@ -5,6 +5,7 @@
       "sources": [
         "src-native/core/environment.cc",
         "src-native/core/io_loop.cc",
+        "src-native/core/output_buffer.cc",
         "src-native/core/session_exit.cc",
         "src-native/core/session_manager.cc",
         "src-native/posix/fd_ops.cc",
@@ -14,7 +15,8 @@
         "src-native/node/addon.cc",
         "src-native/node/arguments.cc",
         "src-native/node/js_error.cc",
-        "src-native/node/node_environment.cc"
+        "src-native/node/node_environment.cc",
+        "src-native/node/output_values.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

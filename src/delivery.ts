@@ -16,7 +16,7 @@ export interface DeliveredSession {
    * Delivers one batch entry. `exitCode` is -1 while the child runs; once >= 0 the session is
    * finished and has already been forgotten here.
    */
-  deliver(data: Buffer | null, exitCode: number, signal: number, inputDrained: boolean): void;
+  deliver(data: Buffer | string | null, exitCode: number, signal: number, inputDrained: boolean): void;
 }
 
 /**
@@ -83,7 +83,7 @@ function drain(): void {
     // throw) cannot leave it holding the event loop.
     if (exitCode >= 0) removeSession(id, session);
     try {
-      session.deliver(batch[i + 1] as Buffer | null, exitCode, batch[i + 3] as number, batch[i + 4] as boolean);
+      session.deliver(batch[i + 1] as Buffer | string | null, exitCode, batch[i + 3] as number, batch[i + 4] as boolean);
     } catch (err) {
       rethrowLater(err);
     }

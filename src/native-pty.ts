@@ -49,7 +49,10 @@ export class NativePty extends EventEmitter implements IPty {
   readonly #id: number;
   readonly #file: string;
   readonly #encoding: BufferEncoding | null;
-  /** Only for text output: a multi-byte character split across reads must arrive whole. */
+  /**
+   * Only for text in an encoding other than UTF-8 (which arrives decoded from the native side):
+   * a multi-byte character split across reads must arrive whole.
+   */
   readonly #decoder: StringDecoder | null;
   readonly #observers = new OutputObservers();
   /** The `activity` option's detector, an observer (null when turned off). */
@@ -93,6 +96,7 @@ export class NativePty extends EventEmitter implements IPty {
       // busy child would cost more than the latency it saves.
       gapMs: o.delivery === 'wake' ? 1 : Math.round(o.pollInterval),
       highWaterMark: o.highWaterMark,
+      text: o.encoding === 'utf8',
     });
 
     this.#id = result.id;
@@ -101,7 +105,7 @@ export class NativePty extends EventEmitter implements IPty {
     this.pollInterval = o.pollInterval;
     this.#file = validFile;
     this.#encoding = o.encoding;
-    this.#decoder = o.encoding === null ? null : new StringDecoder(o.encoding);
+    this.#decoder = o.encoding === null || o.encoding === 'utf8' ? null : new StringDecoder(o.encoding);
     this.#activity = o.activity === false ? null : detectActivity(this, o.activity);
     this.#activity?.on('activity', (event: ActivityEvent) => this.emit('activity', event));
     this.#cols = o.cols;
@@ -189,7 +193,7 @@ export class NativePty extends EventEmitter implements IPty {
    * throws able to starve it. After the exit, end() is called at once.
    */
   observe(observer: OutputObserver): IDisposable {
-    return this.#observers.add(observer, this.#decoder === null);
+    return this.#observers.add(observer, this.#encoding === null);
   }
 
   /**
@@ -234,7 +238,7 @@ export class NativePty extends EventEmitter implements IPty {
     let payload: Buffer | string;
     if (typeof valid === 'string') {
       const enc = this.#encoding;
-      payload = enc === null || enc === 'utf8' || enc === 'utf-8' ? valid : Buffer.from(valid, enc);
+      payload = enc === null || enc === 'utf8' ? valid : Buffer.from(valid, enc);
     } else {
       payload = Buffer.isBuffer(valid) ? valid : Buffer.from(valid.buffer, valid.byteOffset, valid.byteLength);
     }
@@ -328,7 +332,7 @@ export class NativePty extends EventEmitter implements IPty {
     return this;
   }
 
-  #deliver(data: Buffer | null, exitCode: number, signal: number, inputDrained: boolean): void {
+  #deliver(data: Buffer | string | null, exitCode: number, signal: number, inputDrained: boolean): void {
     // Each emission is isolated: a throwing listener must neither lose the exit that follows
     // in the same batch entry nor stop the drain from serving other sessions.
     if (data !== null && data.length > 0) {
@@ -377,7 +381,11 @@ export class NativePty extends EventEmitter implements IPty {
     }
   }
 
-  #emitData(data: Buffer): void {
+  #emitData(data: Buffer | string): void {
+    if (typeof data === 'string') {
+      this.#emitText(data);
+      return;
+    }
     if (this.#decoder === null) {
       try {
         this.emit('data', data);

@@ -32,6 +32,11 @@ export interface SpawnRequest {
   gapMs: number;
   /** Bytes held for JavaScript before reading stops (limits.minHighWaterMark to maxHighWaterMark). Default: highWaterMark. */
   highWaterMark?: number;
+  /**
+   * Deliver the output as UTF-8 text (strings) rather than Buffers. A character split between
+   * reads is carried whole to the next delivery; one left incomplete at the exit is U+FFFD.
+   */
+  text?: boolean;
 }
 
 export interface SpawnResult {
@@ -49,13 +54,14 @@ export const enum NativeKillTarget {
 
 /**
  * One drained batch, flat for speed: for each session with news, five slots
- * `[id, data, exitCode, signal, inputDrained]`. `data` is a Buffer or null. `exitCode` is -1
+ * `[id, data, exitCode, signal, inputDrained]`. `data` is a string (text sessions), a Buffer,
+ * or null. `exitCode` is -1
  * while the child runs; once it is >= 0 the child has been reaped and all of its output is in
  * this or an earlier batch, the session is gone from the native map, and `signal` is the
  * terminating signal (0 when it exited normally). `inputDrained` is true once input that had
  * reached `inputHighWaterMark` has all been taken by the terminal.
  */
-export type DrainBatch = Array<number | Buffer | null | boolean>;
+export type DrainBatch = Array<number | Buffer | string | null | boolean>;
 export const BATCH_STRIDE = 5;
 
 export interface NativeBinding {
@@ -66,7 +72,10 @@ export interface NativeBinding {
    * Returns the bytes still queued natively for this session (0 for an unknown id).
    */
   write(id: number, data: Buffer | string): number;
-  /** Drains one session's buffered output (null when there is none). Does not report exit. */
+  /**
+   * Drains one session's buffered output as bytes, text session or not (null when there is
+   * none). Does not report exit. For tests and diagnostics.
+   */
   read(id: number): Buffer | null;
   /**
    * Drains every session that is not paused and has output or has exited, in one call, in the

@@ -147,7 +147,9 @@ function normalizeEncoding(value: unknown): BufferEncoding | null {
   if (value === null) return null;
   if (typeof value !== 'string') throw invalidArgType('options.encoding', 'of type string or null', value);
   if (!Buffer.isEncoding(value)) throw invalidArgValue('options.encoding', value, 'is not a known encoding', RangeError);
-  return value;
+  // One spelling for UTF-8, which the native side decodes itself.
+  const lower = value.toLowerCase();
+  return lower === 'utf8' || lower === 'utf-8' ? 'utf8' : value;
 }
 
 export function normalizeOptions(opts: unknown): NormalizedOptions {

@@ -65,6 +65,7 @@ const coreSources = [
   'test/native-core/core_check.cc',
   'src-native/core/environment.cc',
   'src-native/core/io_loop.cc',
+  'src-native/core/output_buffer.cc',
   'src-native/core/session_exit.cc',
   'src-native/core/session_manager.cc',
   'src-native/posix/fd_ops.cc',

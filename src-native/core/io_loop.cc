@@ -17,10 +17,11 @@ namespace {
 constexpr size_t kReadBudgetPerEvent = 1024 * 1024;
 // How often exits are polled for children without an exit watch (Linux before 5.3).
 constexpr int kPolledExitMs = 20;
-// After this much output, once the sessions have been quiet this long, the buffers it passed
-// through are handed back to the kernel: without it, glibc keeps the peak of a burst (1,000
-// sessions streaming at once: about 10 MB) mapped for the life of the process.
-constexpr size_t kReleaseAfterBytes = 16 * 1024 * 1024;
+// After this much output, once the sessions have been quiet this long, the blocks it passed
+// through are handed back to the kernel: the pool's idle blocks (up to BlockPool::kMaxIdleBytes)
+// and what glibc keeps of the peak of a burst (1,000 sessions streaming at once: about 10 MB).
+// While output flows, the pool keeps its blocks: that is what it is for.
+constexpr size_t kReleaseAfterBytes = 1024 * 1024;
 constexpr int64_t kQuietBeforeReleaseMs = 200;
 
 uint32_t idOf(uint64_t token) { return static_cast<uint32_t>(token / 2); }
@@ -50,6 +51,7 @@ void SessionManager::releaseAfterBurst(std::unique_lock<std::mutex>& lock, int64
   readSinceRelease_ = 0;
   // Outside the lock: the JavaScript thread's calls do not wait for it.
   lock.unlock();
+  BlockPool::instance().trim(0);
   releaseFreeMemory();
   lock.lock();
 }
@@ -95,7 +97,13 @@ void SessionManager::readOutput(std::unique_lock<std::mutex>& lock, Session& s, 
     const int err = errno;
     lock.lock();
     if (n > 0) {
-      s.output.insert(s.output.end(), scratch_.data(), scratch_.data() + n);
+      if (!s.output.append(scratch_.data(), static_cast<size_t>(n))) {
+        // Out of memory. A vector would have thrown (and the process aborted); the session
+        // ends instead, with what it had delivered: its terminal is closed, the child gets
+        // SIGHUP, and the exit is reported.
+        requestClose(s);
+        break;
+      }
       total += static_cast<size_t>(n);
       readSinceRelease_ += static_cast<size_t>(n);
       lastReadMs_ = nowMs();

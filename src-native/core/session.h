@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "../posix/unique_fd.h"
 #include "backend.h"
+#include "output_buffer.h"
 
 namespace native_pty {
 
@@ -53,7 +53,7 @@ struct Session {
                              // exits are polled instead
   uint32_t registered = 0;   // PollEvents the master is registered for (0: not registered)
 
-  std::vector<char> output;  // read from the master, not yet drained by JavaScript
+  OutputBuffer output;       // read from the master, not yet drained by JavaScript
   std::string input;         // written by JavaScript, not yet taken by the kernel
   size_t inputOffset = 0;
   InputDrain inputDrain = InputDrain::kNone;

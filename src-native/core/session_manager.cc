@@ -113,7 +113,10 @@ uint32_t SessionManager::add(Environment* env, SpawnedChild child, int64_t gapMs
   const char* failedCall = nullptr;
   int err = poller_.open(&failedCall);
   Session& s = *session;
-  s.id = nextId_;
+  // Ids wrap after 4 billion spawns: never one that a live session still has.
+  while (sessions_.count(nextId_) != 0) nextId_ = nextId_ == UINT32_MAX ? 1 : nextId_ + 1;
+  const uint32_t id = nextId_;
+  s.id = id;
   if (err == 0) {
     s.registered = kReadable;
     err = poller_.add(s.master.get(), masterToken(s), s.registered);
@@ -130,8 +133,8 @@ uint32_t SessionManager::add(Environment* env, SpawnedChild child, int64_t gapMs
   // Without an exit watch (kernels before 5.3, or no fd left for it) the exit is polled.
   if (poller_.watchExit(s.pid, exitToken(s), &s.exitWatch) != 0) poller_.notify();
   refreshTimers(s);
-  sessions_.emplace(s.id, std::move(session));
-  return s.id;
+  sessions_.emplace(id, std::move(session));
+  return id;
 }
 
 size_t SessionManager::write(Environment* env, uint32_t id, const char* data, size_t length) {
@@ -175,11 +178,11 @@ std::vector<Drained> SessionManager::drainReady(Environment* env, size_t maxByte
     const bool deliver = !s->paused && (!s->output.empty() || s->finished());
     const bool inputDrained = s->inputDrain == InputDrain::kReportable;
     if (!deliver && !inputDrained) continue;
-    Drained item{id, {}, deliver && s->finished(), s->exitCode, s->exitSignal, inputDrained};
+    Drained item{id, nullptr, deliver && s->finished(), s->exitCode, s->exitSignal, inputDrained};
     if (inputDrained) s->inputDrain = InputDrain::kNone;
     if (deliver) {
-      item.data.swap(s->output);
-      total += item.data.size();
+      total += s->output.size();
+      item.data = s->output.take();
       if (s->finished()) {
         forget(id);
       } else {
@@ -197,14 +200,13 @@ std::vector<Drained> SessionManager::drainReady(Environment* env, size_t maxByte
   return drained;
 }
 
-bool SessionManager::drainOne(Environment* env, uint32_t id, std::vector<char>* out) {
+BlockPtr SessionManager::drainOne(Environment* env, uint32_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session* s = find(env, id);
-  if (s == nullptr || s->output.empty()) return false;
-  out->swap(s->output);
-  s->output.clear();
+  if (s == nullptr || s->output.empty()) return nullptr;
+  BlockPtr taken = s->output.take();
   updateInterest(*s);
-  return true;
+  return taken;
 }
 
 void SessionManager::resize(Environment* env, uint32_t id, unsigned short cols,

@@ -29,7 +29,7 @@ enum class KillTarget { kProcess = 0, kGroup = 1, kForeground = 2 };
 // What one drain hands to JavaScript for one session.
 struct Drained {
   uint32_t id;
-  std::vector<char> data;
+  BlockPtr data;  // null when there is no output
   bool finished;
   int exitCode;
   int exitSignal;
@@ -70,7 +70,7 @@ class SessionManager {
   size_t write(Environment* env, uint32_t id, const char* data, size_t length);
   // Drains ready sessions in the order their news arrived, until maxBytes have been taken.
   std::vector<Drained> drainReady(Environment* env, size_t maxBytes);
-  bool drainOne(Environment* env, uint32_t id, std::vector<char>* out);
+  BlockPtr drainOne(Environment* env, uint32_t id);
   void resize(Environment* env, uint32_t id, unsigned short cols, unsigned short rows,
               unsigned short xpixel, unsigned short ypixel);
   void kill(Environment* env, uint32_t id, int signal, KillTarget target);

@@ -57,6 +57,9 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   const int64_t highWaterMark =
       hwm.IsUndefined() ? static_cast<int64_t>(SessionManager::kHighWaterMark)
                         : integerArg(hwm, "request.highWaterMark", kMinHighWaterMark, kMaxHighWaterMark);
+  // Optional: false (Buffers) by default.
+  const Napi::Value textValue = request.Get("text");
+  const bool text = !textValue.IsUndefined() && booleanArg(textValue, "request.text");
   pid_t pid;
   std::string ptsName;
   uint32_t id;
@@ -65,6 +68,8 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
     pid = child.pid;
     ptsName = child.ptsName;
     id = manager().add(envOf(info), std::move(child), gapMs, static_cast<size_t>(highWaterMark));
+    // Before anything can be drained: the JavaScript thread drains, and it is here.
+    if (text) envOf(info)->outputValues().setText(id);
   } catch (SystemError& error) {
     error.context = "spawn " + spec.file;
     throw toJsError(env, error);
@@ -94,16 +99,11 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(queued));
 }
 
-Napi::Value toBuffer(Napi::Env env, const std::vector<char>& data) {
-  if (data.empty()) return env.Null();
-  return Napi::Buffer<char>::Copy(env, data.data(), data.size());
-}
-
 Napi::Value Read(const Napi::CallbackInfo& info) {
   const uint32_t id = sessionIdArg(info);
-  std::vector<char> data;
-  manager().drainOne(envOf(info), id, &data);
-  return toBuffer(info.Env(), data);
+  const BlockPtr block = manager().drainOne(envOf(info), id);
+  if (!block) return info.Env().Null();
+  return Napi::Buffer<char>::Copy(info.Env(), block->data(), block->size);
 }
 
 Napi::Value ReadAll(const Napi::CallbackInfo& info) {
@@ -112,16 +112,26 @@ Napi::Value ReadAll(const Napi::CallbackInfo& info) {
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     maxBytes = static_cast<size_t>(integerArg(info[0], "maxBytes", 1, kMaxSafeInteger));
   }
-  const std::vector<Drained> drained = manager().drainReady(envOf(info), maxBytes);
-  // BATCH_STRIDE in src/native.ts: [id, data, exitCode, signal, inputDrained] per session.
-  Napi::Array batch = Napi::Array::New(env, drained.size() * 5);
+  std::vector<Drained> drained = manager().drainReady(envOf(info), maxBytes);
+  OutputValues& values = envOf(info)->outputValues();
+  // BATCH_STRIDE in src/native.ts: [id, data, exitCode, signal, inputDrained] per entry. A
+  // session's drain may take several entries (output in pieces, see output_values.h): the exit
+  // and the news of drained input come with its last.
+  Napi::Array batch = Napi::Array::New(env);
   uint32_t slot = 0;
-  for (const Drained& item : drained) {
-    batch.Set(slot++, Napi::Number::New(env, item.id));
-    batch.Set(slot++, toBuffer(env, item.data));
-    batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitCode : -1));
-    batch.Set(slot++, Napi::Number::New(env, item.finished ? item.exitSignal : 0));
-    batch.Set(slot++, Napi::Boolean::New(env, item.inputDrained));
+  std::vector<Napi::Value> pieces;
+  for (Drained& item : drained) {
+    pieces.clear();
+    values.take(env, item.id, std::move(item.data), item.finished, &pieces);
+    if (pieces.empty()) pieces.push_back(env.Null());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      const bool last = i + 1 == pieces.size();
+      batch.Set(slot++, Napi::Number::New(env, item.id));
+      batch.Set(slot++, pieces[i]);
+      batch.Set(slot++, Napi::Number::New(env, last && item.finished ? item.exitCode : -1));
+      batch.Set(slot++, Napi::Number::New(env, last && item.finished ? item.exitSignal : 0));
+      batch.Set(slot++, Napi::Boolean::New(env, last && item.inputDrained));
+    }
   }
   return batch;
 }

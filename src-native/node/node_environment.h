@@ -9,6 +9,7 @@
 #include <atomic>
 
 #include "../core/environment.h"
+#include "output_values.h"
 
 namespace native_pty {
 
@@ -17,6 +18,8 @@ class NodeEnvironment final : public Environment {
   explicit NodeEnvironment(Napi::Env env);
 
   napi_env env() const { return env_; }
+  // How drained output becomes JavaScript values for this environment's sessions.
+  OutputValues& outputValues() { return outputValues_; }
 
   // JavaScript thread. The handler runs on this environment's thread after a wake; the handle
   // starts unref'd, and keeps the event loop alive only via setWakeRef(). `threadsafe` picks a
@@ -41,6 +44,7 @@ class NodeEnvironment final : public Environment {
   static void reportException(napi_env env, napi_status status);
 
   napi_env env_;
+  OutputValues outputValues_;
   uv_async_t async_{};
   bool asyncOpen_ = false;
   Napi::FunctionReference handler_;

@@ -67,7 +67,7 @@ Outcome runOnPty(WaitingEnvironment& env, const std::string& command) {
     env.waitForWake(100);
     for (const Drained& d : manager.drainReady(&env, 1 << 20)) {
       if (d.id != id) continue;
-      outcome.output.append(d.data.begin(), d.data.end());
+      if (d.data) outcome.output.append(d.data->data(), d.data->size);
       if (d.finished) {
         outcome.finished = true;
         outcome.exitCode = d.exitCode;

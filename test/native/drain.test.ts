@@ -44,9 +44,10 @@ async function killAndReap(ids: number[]): Promise<void> {
   expect([...left]).toEqual([]);
 }
 
-/** Ids of the batch entries that carry output. */
-const withOutput = (batch: DrainBatch): number[] =>
-  batch.flatMap((v, i) => (i % BATCH_STRIDE === 0 && batch[i + 1] !== null ? [v as number] : []));
+/** Ids of the sessions whose output the batch carries (in pieces: one or more entries each). */
+const withOutput = (batch: DrainBatch): number[] => [
+  ...new Set(batch.flatMap((v, i) => (i % BATCH_STRIDE === 0 && batch[i + 1] !== null ? [v as number] : []))),
+];
 
 describe('native drains', () => {
   it('read(id) drains one session and leaves the others', async () => {
@@ -67,5 +68,30 @@ describe('native drains', () => {
     expect(rest).toHaveLength(2);
     expect(new Set([...first, ...rest])).toEqual(new Set(ids));
     await killAndReap(ids);
+  });
+
+  it('readAll() hands a large drain over in pieces of at most 32 KiB, the exit with the last', async () => {
+    const id = spawnPrinting(200_000);
+    await new Promise((r) => setTimeout(r, 500));
+    native.kill(id, 9, 0);
+    let bytes = 0;
+    let exitEntry = -1;
+    const entries: Array<{ size: number; exitCode: number }> = [];
+    for (let i = 0; i < 400 && exitEntry < 0; i++) {
+      const batch = native.readAll();
+      for (let j = 0; j < batch.length; j += BATCH_STRIDE) {
+        if (batch[j] !== id) continue;
+        const data = batch[j + 1] as Buffer | null;
+        bytes += data?.length ?? 0;
+        entries.push({ size: data?.length ?? 0, exitCode: batch[j + 2] as number });
+        if ((batch[j + 2] as number) >= 0) exitEntry = entries.length - 1;
+      }
+      if (exitEntry < 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(bytes).toBe(200_000);
+    expect(entries.length).toBeGreaterThanOrEqual(Math.ceil(200_000 / (32 * 1024)));
+    for (const entry of entries) expect(entry.size).toBeLessThanOrEqual(32 * 1024);
+    expect(exitEntry).toBe(entries.length - 1);
+    expect(entries.slice(0, -1).every((e) => e.exitCode === -1)).toBe(true);
   });
 });

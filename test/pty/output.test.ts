@@ -112,6 +112,32 @@ describe('UTF-8 split across reads', () => {
     for (const chunk of r.chunks) expect(loneSurrogate.test(chunk)).toBe(false);
   });
 
+  it('gives exactly the text of decoding the whole stream at once, for 4 MiB of random bytes', async () => {
+    // Random bytes hold every kind of broken sequence, split wherever reads and pieces fall:
+    // each must decode as it would in one piece (one U+FFFD per maximal invalid subpart).
+    const file = path.join(dir, 'random.bin');
+    const bytes = randomBytes(4 * 1024 * 1024);
+    writeFileSync(file, bytes);
+    const pty = new NativePty('sh', ['-c', `${RAW}; cat '${file}'`]);
+    const r = await collect<string>(pty);
+    expect(r.exitCode).toBe(0);
+    expect(r.chunks.join('') === bytes.toString('utf8')).toBe(true);
+  });
+
+  it('comes in pieces of at most 32 KiB, cut between characters, for 1 MiB drained at once', async () => {
+    // One ASCII byte first, so that 32 KiB boundaries fall inside the 2- and 3-byte characters;
+    // the pty is drained only after the child has written it all.
+    const body = 'x' + 'é€'.repeat(1024 * 1024 / 5);
+    const file = path.join(dir, 'wide.txt');
+    writeFileSync(file, body);
+    const pty = new NativePty('sh', ['-c', `${RAW}; cat '${file}'`], { pollInterval: 1000 });
+    const r = await collect<string>(pty);
+    expect(r.chunks.join('') === body).toBe(true);
+    for (const chunk of r.chunks) expect(Buffer.byteLength(chunk)).toBeLessThanOrEqual(32 * 1024);
+    expect(r.chunks.length).toBeGreaterThanOrEqual(Buffer.byteLength(body) / (32 * 1024));
+    for (const chunk of r.chunks) expect(chunk).not.toContain('\ufffd');
+  });
+
   it('an incomplete character at exit is flushed before exit, not held back', async () => {
     const r = await run('sh', ['-c', `printf 'ok\\342\\202'`]);
     expect(r.exitCode).toBe(0);
@@ -131,6 +157,17 @@ describe('binary data', () => {
     const out = Buffer.concat(r.chunks);
     expect(out.subarray(0, 1).toString()).toBe('R');
     expect(out.subarray(1).equals(all)).toBe(true);
+  });
+
+  it('Buffers come in pieces of at most 32 KiB, each its own copy', async () => {
+    const file = path.join(dir, 'bytes.bin');
+    const bytes = randomBytes(2 * 1024 * 1024);
+    writeFileSync(file, bytes);
+    const pty = new NativePty('sh', ['-c', `${RAW}; cat '${file}'`], { encoding: null, pollInterval: 1000 });
+    const r = await collect<Buffer>(pty);
+    for (const chunk of r.chunks) expect(chunk.length).toBeLessThanOrEqual(32 * 1024);
+    // Kept chunks are never written over by later output.
+    expect(Buffer.concat(r.chunks).equals(bytes)).toBe(true);
   });
 
   it('a 1 MiB single write to a raw-mode cat is echoed back exactly', async () => {
