@@ -59,8 +59,8 @@ export const WORKLOADS: readonly WorkloadDef[] = [
           return d === null ? [] : [d];
         }),
       ),
-      activityOff: parts.every((p) => p.activityOff)
-        ? summarizeThroughput(parts.flatMap((p) => (p.activityOff as { runs: RunRecord[] }).runs), [])
+      buffers: parts.every((p) => p.buffers)
+        ? summarizeThroughput(parts.flatMap((p) => (p.buffers as { runs: RunRecord[] }).runs), [])
         : null,
     }),
   },

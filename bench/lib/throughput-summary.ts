@@ -54,24 +54,31 @@ export function pairedRatio(mine: readonly number[], theirs: readonly number[]):
   return { median: median(perRound), perRound };
 }
 
-/** Adds `paired` ratios (against the C reader and node-pty) to each native-pty cell. */
+/** CPU ms per MB of each run. */
+function cpuPerMb(runs: readonly RunRecord[] | undefined): number[] | undefined {
+  return runs?.map((r) => r.cpuMs / (r.expected / 1e6));
+}
+
+/**
+ * Adds `paired` ratios to each native-pty cell: throughput against the C reader and node-pty,
+ * for the defaults and for Buffers, and CPU per MB against the C reader's (the C reader has one
+ * mode: bytes).
+ */
 export function addPairedRatios(cells: Partial<Record<string, { status: string; data?: Record<string, any> }>>): void {
-  const mbps = (impl: string): number[] | undefined => {
-    const cell = cells[impl];
-    return cell?.status === 'ok' ? (cell.data?.mbps as number[]) : undefined;
-  };
+  const dataOf = (impl: string): Record<string, any> | undefined => (cells[impl]?.status === 'ok' ? cells[impl]!.data : undefined);
+  const c = dataOf('c');
+  const nodePty = dataOf('node-pty');
+  const pair = (own: number[] | undefined, theirs: number[] | undefined) => (own && theirs ? pairedRatio(own, theirs) : null);
   for (const impl of ['native-poll', 'native-wake']) {
-    const data = cells[impl]?.status === 'ok' ? cells[impl]!.data : undefined;
+    const data = dataOf(impl);
     if (data === undefined) continue;
-    const against = (other: string, own: number[] | undefined) => {
-      const theirs = mbps(other);
-      return own && theirs ? pairedRatio(own, theirs) : null;
-    };
     data.paired = {
-      vsC: against('c', data.mbps),
-      vsNodePty: against('node-pty', data.mbps),
-      activityOffVsC: against('c', data.activityOff?.mbps),
-      activityOffVsNodePty: against('node-pty', data.activityOff?.mbps),
+      vsC: pair(data.mbps, c?.mbps),
+      vsNodePty: pair(data.mbps, nodePty?.mbps),
+      buffersVsC: pair(data.buffers?.mbps, c?.mbps),
+      buffersVsNodePty: pair(data.buffers?.mbps, nodePty?.buffers?.mbps),
+      cpuVsC: pair(cpuPerMb(data.runs), cpuPerMb(c?.runs)),
+      buffersCpuVsC: pair(cpuPerMb(data.buffers?.runs), cpuPerMb(c?.runs)),
     };
   }
 }

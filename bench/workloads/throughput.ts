@@ -4,15 +4,15 @@
  * (monitorEventLoopDelay) is recorded during the runs: a fast reader that starves the event
  * loop is no use to a server.
  *
- * native-pty runs activity detection by default, and the default is what is measured. Each
- * process also does one run with `activity: false` (before or after, alternating by round), so
- * that the PTY path alone can be compared with the C reader and node-pty in the same rounds.
+ * The defaults are what is measured first (text; native-pty also runs activity detection). Each
+ * process also does one run for Buffers (`encoding: null`, and `activity: false` for native-pty),
+ * before or after, alternating by round: the PTY path alone, against the C reader in the same
+ * rounds.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { catCommand, streamRun, type StreamRun } from '../lib/stream-run.js';
 import { summarizeThroughput } from '../lib/throughput-summary.js';
-import { supportsActivity } from '../lib/impl.js';
 import { runWorkload, type BaseParams } from '../lib/workload.js';
 
 interface Params extends BaseParams {
@@ -25,33 +25,34 @@ interface Params extends BaseParams {
 }
 
 runWorkload<Params>('throughput', async ({ impl, params, left }) => {
-  // Untimed: the first session starts threads and loads code that later runs do not pay for.
-  await streamRun(impl, ['-c', 'stty raw -echo; head -c 1048576 /dev/zero | tr "\\0" x'], 1048576, {
-    limitMs: Math.min(10_000, left()),
-    settleMs: 200,
-  });
-
   const histogram = monitorEventLoopDelay({ resolution: 1 });
-  const withOff = await supportsActivity(impl);
-  const run = (off: boolean) =>
+  const run = (buffers: boolean, timed = true) =>
     streamRun(impl, catCommand(params.file), params.size, {
       limitMs: left(),
       settleMs: params.settleMs,
-      histogram: off ? undefined : histogram,
-      spawn: off ? { activity: false } : undefined,
+      histogram: buffers || !timed ? undefined : histogram,
+      spawn: buffers ? { encoding: null, activity: false } : undefined,
     });
+  // Untimed, once each: what a server pays once, not per megabyte. The first session starts
+  // threads and loads code, and the first tens of megabytes grow the heaps that later output
+  // reuses (V8 frees Buffers and strings only when it collects, about every 64 MB; until the
+  // first collection each chunk is memory new to the process, a page fault per 4 KiB). Measured
+  // on 2026-12-05 with 64 MiB: 2.1 (text) and 3.3 (Buffers) ms of the main thread's CPU per MB in
+  // a process's first run, 0.5 and 0.2-0.4 in the next.
+  await run(false, false);
+  await run(true, false);
   const runs: StreamRun[] = [];
-  const offRuns: StreamRun[] = [];
+  const bufferRuns: StreamRun[] = [];
   for (let i = 0; i < params.runs && left() > 0; i++) {
-    const offFirst = withOff && (params.round + i) % 2 === 1;
-    if (offFirst) offRuns.push(await run(true));
+    const buffersFirst = (params.round + i) % 2 === 1;
+    if (buffersFirst) bufferRuns.push(await run(true));
     runs.push(await run(false));
-    if (withOff && !offFirst && left() > 0) offRuns.push(await run(true));
+    if (!buffersFirst && left() > 0) bufferRuns.push(await run(true));
   }
   return {
     ...summarizeThroughput(runs, [
       { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 },
     ]),
-    activityOff: withOff ? summarizeThroughput(offRuns, []) : null,
+    buffers: summarizeThroughput(bufferRuns, []),
   };
 });
