@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { LineScanner, type LineSink } from './line-scanner.js';
+import { mayBeBare } from './parse-bare.js';
 import { parseCleanLine } from './parse-status.js';
 import { isPromptRedraw, MAX_PROMPT_LENGTH, normalizePrompt } from './prompt.js';
 import type { ActivityEvent, ActivityOptions, AgentStatus, StatusDetector } from './types.js';
@@ -171,9 +172,10 @@ export class ActivityDetector extends EventEmitter {
 
   /** A line, or the unfinished part of one, as visible text; the rest as in LineSink.line(). */
   #onLine(text: string, complete: boolean, visible: boolean, paren: boolean, closing: boolean, solid: number): void {
-    // A status line has a '(' and ends with ')'. Checking that first keeps a line that grows a
-    // character at a time from being read whole each time.
-    if (this.#detectors.length > 0 || (paren && closing)) {
+    // A status line has a '(' and ends with ')', or has the form of Aider's or opencode's.
+    // Checking that first keeps a line that grows a character at a time from being read whole
+    // each time.
+    if (this.#detectors.length > 0 || (paren && closing) || (!paren && mayBeBare(text))) {
       const trimmed = text.trim();
       const status = trimmed === '' ? null : this.#detect(trimmed);
       if (status !== null) {

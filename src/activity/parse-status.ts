@@ -2,15 +2,24 @@
  * Recognising the spinner status line of AI coding CLIs:
  *
  *   ✻ Crafting… (205s · ↑ 6.0k tokens · esc to interrupt)      Claude Code
- *   • Working (12s • esc to interrupt)                         Codex
- *   ⠼ Thinking... (esc to cancel, 12s)                         Gemini CLI
+ *   • Working (1m 05s • esc to interrupt)                      Codex (codex-rs/tui: status
+ *                                                              indicator; the header may be
+ *                                                              a reasoning title instead)
+ *   ⠼ Just a sec, I'm debugging reality… (esc to cancel, 12s)  Gemini CLI (LoadingIndicator:
+ *                                                              a witty phrase or the thought's
+ *                                                              subject; "1m 5s" past a minute)
+ *   ◉ Thinking (Esc to cancel)                                 GitHub Copilot CLI (as its
+ *                                                              issue tracker shows it; the
+ *                                                              source is not public)
  *
- * An indicator glyph, an action, an optional ellipsis, and details in parentheses at the end of
- * the line: separated segments in any order, of which a duration, a token count and
- * "<key> to interrupt|cancel" are understood and anything else is ignored.
+ * An indicator glyph, an action (any text, up to 120 characters), an optional ellipsis, and
+ * details in parentheses at the end of the line: separated segments in any order, of which a
+ * duration, a token count and "<key> to interrupt|cancel" are understood and anything else is
+ * ignored. Aider's and opencode's lines have no parentheses: parse-bare.ts.
  */
 import { validateString } from '../validate.js';
 import { visibleText } from './escapes.js';
+import { parseBareLine } from './parse-bare.js';
 import type { AgentStatus } from './types.js';
 
 /** Longer lines are not status lines; bounds the work done on any single line. */
@@ -19,11 +28,24 @@ export const MAX_STATUS_LENGTH = 512;
 /**
  * The indicator is one glyph that is neither a letter nor a digit (so that a sentence such as
  * "I waited… (5s)" is not taken for a status), optionally with an emoji variation selector.
- * The action starts with a letter and may have several words. Everything after the ellipsis up
- * to the final ')' is the details.
+ * The action starts with a letter and is the shortest run of words (Gemini's phrases have
+ * commas, apostrophes, question marks, ellipses, even a parenthesised aside) after which come an
+ * optional ellipsis and the final parenthesised details. Code has other punctuation ({ } [ ] =
+ * ; quotes), which keeps "} catch (err) { log.warn('retrying... (3s)" from reading as a status,
+ * and an aside is a word of its own: "(research preview)I waited… (5s)", two lines drawn
+ * without a break between them, is no status either.
  */
-const STATUS_RE =
-  /^([^\s\p{L}\p{N}])[\uFE0E\uFE0F]?\s+(\p{L}[\p{L}\p{M}\p{N}'’ -]{0,79}?)\s?(…|\.\.\.)?\s+\(([^()]*)\)$/u;
+const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}'’,.!?&/+#:-]`;
+/** A word may end with an ellipsis, never carry one inside: "Thinking…I waited" is two lines. */
+const WORD = String.raw`${WORD_CHAR}+…?`;
+const ASIDE = String.raw`\((?:${WORD_CHAR}|…|\p{Zs})*\)[…,.!?:]*`;
+const ACTION = String.raw`\p{L}${WORD_CHAR}*…?(?:\p{Zs}+(?:${WORD}|${ASIDE})){0,30}?`;
+const STATUS_RE = new RegExp(
+  String.raw`^([^\s\p{L}\p{N}])[\uFE0E\uFE0F]?\s+(${ACTION})\s?(…|\.\.\.)?\s+\(([^()]*)\)$`,
+  'u',
+);
+/** The glyphs of Copilot CLI's blinking bullet, the only indicators allowed a bare "(Esc to cancel)". */
+const COPILOT_INDICATORS = '◉○◎●';
 /** '·' and '•' always separate; ',' does unless it is a thousands separator as in 1,234. */
 const SEPARATOR_RE = /\s*(?:[·•]|,(?!\d{3}(?!\d)))\s*/;
 const DURATION_RE = /^(?:(\d+)\s*h\s*)?(?:(\d+)\s*m\s*)?(?:(\d+)\s*s)?$/;
@@ -67,10 +89,16 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-function whichApp(ellipsis: string | undefined, details: string, verb: string | undefined): string {
+/** Copilot CLI's working line: a circle, and details that are only "Esc to cancel". */
+function isCopilotLine(indicator: string, seconds: number | undefined, key: string | undefined, verb: string | undefined): boolean {
+  return verb === 'cancel' && key === 'Esc' && seconds === undefined && COPILOT_INDICATORS.includes(indicator);
+}
+
+function whichApp(indicator: string, ellipsis: string | undefined, details: string, key: string | undefined, verb: string | undefined, seconds: number | undefined): string {
   const middot = details.includes('·');
   const bullet = details.includes('•');
   const comma = hasSeparatingComma(details);
+  if (isCopilotLine(indicator, seconds, key, verb) && !middot && !bullet && !comma) return 'copilot';
   if (ellipsis === '…' && !bullet && !comma && verb !== 'cancel') return 'claude';
   if (ellipsis === undefined && bullet && !middot && !comma) return 'codex';
   if (verb === 'cancel' && !middot && !bullet) return 'gemini';
@@ -82,18 +110,28 @@ function whichApp(ellipsis: string | undefined, details: string, verb: string | 
  * calls this directly; parseStatusLine cleans its input first.
  */
 export function parseCleanLine(line: string): AgentStatus | null {
-  if (line.length > MAX_STATUS_LENGTH || line.charCodeAt(line.length - 1) !== 0x29) return null;
+  if (line.length > MAX_STATUS_LENGTH) return null;
+  if (line.charCodeAt(line.length - 1) !== 0x29) return parseBareLine(line);
   if (!mayBeStatus(line)) return null;
   const m = STATUS_RE.exec(line);
   if (m === null) return null;
   const indicator = m[1]!;
-  const action = m[2]!.trimEnd();
-  const ellipsis = m[3];
+  let action = m[2]!.trimEnd();
+  let ellipsis = m[3];
+  if (ellipsis === undefined) {
+    // The action's last word took the ellipsis ("Crafting…" is a word too): it is the ellipsis.
+    const tail = action.endsWith('…') ? '…' : action.endsWith('...') ? '...' : undefined;
+    if (tail !== undefined) {
+      ellipsis = tail;
+      action = action.slice(0, -tail.length).trimEnd();
+    }
+  }
   const details = m[4]!;
 
   let seconds: number | undefined;
   let tokens: number | undefined;
   let arrow: string | undefined;
+  let key: string | undefined;
   let verb: string | undefined;
   for (const raw of details.split(SEPARATOR_RE)) {
     const segment = raw.trim();
@@ -105,17 +143,21 @@ export function parseCleanLine(line: string): AgentStatus | null {
       tokens = parseTokens(d[2]!, d[3]);
       arrow = d[1];
     } else if (verb === undefined && (d = INTERRUPT_RE.exec(segment)) !== null) {
+      key = d[1];
       verb = d[2];
     }
     // Anything else is a segment we do not know; it is ignored, not a failure.
   }
   // Without an ellipsis the line must look like a spinner on both counts, which is what keeps
-  // "- Build (12s)" in a log from matching.
-  if (ellipsis === undefined ? seconds === undefined || verb === undefined : seconds === undefined && verb === undefined) {
-    return null;
-  }
+  // "- Build (12s)" in a log from matching; Copilot's circle with "(Esc to cancel)" is the one
+  // exception.
+  const spinnerLike =
+    ellipsis === undefined
+      ? (seconds !== undefined && verb !== undefined) || isCopilotLine(indicator, seconds, key, verb)
+      : seconds !== undefined || verb !== undefined;
+  if (!spinnerLike) return null;
   const status: AgentStatus = {
-    app: whichApp(ellipsis, details, verb),
+    app: whichApp(indicator, ellipsis, details, key, verb, seconds),
     indicator,
     action,
     seconds: seconds ?? 0,
@@ -133,9 +175,6 @@ export function parseCleanLine(line: string): AgentStatus | null {
  */
 export function parseStatusLine(text: string): AgentStatus | null {
   validateString(text, 'text');
-  // Escape sequences cannot add a '(' so this is safe on raw text; the full pre-check runs on
-  // the visible text, where a cursor-forward may have become a space.
-  if (text.indexOf('(') < 0) return null;
   let clean = visibleText(text);
   if (/[\n\r\v\f]/.test(clean)) {
     const lines = clean.split(/[\n\r\v\f]/);
