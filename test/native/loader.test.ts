@@ -99,6 +99,10 @@ function packageDir(name: string, prebuilds: Record<string, Buffer | string> = {
  * another glibc or architecture and cannot load).
  */
 function builtAddon(): string {
+  // The sanitizer run's own build: a plain one loaded into the instrumented node pairs that
+  // node's operator new with the addon's own delete, which ASan reports (in a plain node both
+  // are malloc and free).
+  if (process.env.NATIVE_PTY_ADDON) return process.env.NATIVE_PTY_ADDON;
   const prebuilt = path.join(root, 'prebuilds', tuple);
   // A clean clone has no prebuilds/<tuple>/ until `npm run prebuild`.
   const prebuilds = (fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : [])
