@@ -10,7 +10,9 @@
  *   the command, against the same `date` spawned directly: the difference is vt-pipe's);
  * - throughput: `cat` of 64 MiB to the local terminal (a NativePty plays it) with one client
  *   attached, against the same `cat` on a NativePty, in the same run, median of rounds; every
- *   byte checked in the record and at the client.
+ *   byte checked in the record and at the client. dtach in the same rounds when installed: its
+ *   master runs the same `cat` and one `dtach -a` relays it to a NativePty, the same two pty
+ *   hops as vt-pipe's local terminal (without a record or a second client).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -56,6 +58,32 @@ function runOnPty(file: string, args: string[]): Promise<{ bytes: Buffer; ms: nu
   const chunks: Buffer[] = [];
   pty.on('data', (d: Buffer) => chunks.push(d));
   return new Promise((resolve) => pty.on('exit', () => resolve({ bytes: Buffer.concat(chunks), ms: performance.now() - started })));
+}
+
+/** The same `cat` through dtach: MB/s from "go" to the last byte at the viewer, and whether all arrived exactly. */
+async function dtachThroughput(dtach: string, round: number): Promise<{ mbps: number; exact: boolean }> {
+  const socket = path.join(scratch, `dtach-t${round}.sock`);
+  execFileSync(dtach, ['-n', socket, '-Ez', 'sh', '-c', `stty raw -echo; read -r go; cat '${dataFile}'`]);
+  const viewer = new NativePty(dtach, ['-a', socket, '-Ez', '-r', 'none'], { encoding: null, delivery: 'wake' });
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let lastAt = 0;
+  viewer.on('data', (d: Buffer) => {
+    chunks.push(d);
+    bytes += d.length;
+    lastAt = performance.now();
+  });
+  const done = new Promise((resolve) => viewer.on('exit', resolve));
+  await new Promise((r) => setTimeout(r, 200));
+  const goAt = performance.now();
+  viewer.write('go\n');
+  await done;
+  // dtach writes its own words around the output ("[EOF - dtach terminating]"): find the data.
+  const all = Buffer.concat(chunks);
+  const data = readFileSync(dataFile);
+  const at = all.indexOf(data.subarray(0, 64));
+  const exact = at >= 0 && sha(all.subarray(at, at + SIZE)) === dataSha;
+  return { mbps: SIZE / MiB / ((lastAt - goAt) / 1000), exact: exact && bytes >= SIZE };
 }
 
 async function throughputRound(round: number): Promise<{ direct: number; forwarded: number; exact: boolean }> {
@@ -163,10 +191,25 @@ say(
 const start = await startToExec();
 say(`start to exec, median: vt-pipe +${(start.forwarded - start.direct).toFixed(2)} ms over a direct spawn (${start.forwarded.toFixed(2)} vs ${start.direct.toFixed(2)} ms; target <= 5 ms)`);
 const rounds = [];
-for (let r = 0; r < ROUNDS; r++) rounds.push(await throughputRound(r));
+const dtachRounds: Array<{ mbps: number; exact: boolean; ratio: number }> = [];
+const dtach = which('dtach');
+for (let r = 0; r < ROUNDS; r++) {
+  const round = await throughputRound(r);
+  rounds.push(round);
+  if (dtach !== null) {
+    const d = await dtachThroughput(dtach, r);
+    dtachRounds.push({ ...d, ratio: d.mbps / round.direct });
+  }
+}
 const ratios = rounds.map((r) => r.forwarded / r.direct);
 say(
   `throughput, cat of ${SIZE / MiB} MiB: vt-pipe ${median(rounds.map((r) => r.forwarded)).toFixed(0)} MB/s, NativePty ${median(rounds.map((r) => r.direct)).toFixed(0)} MB/s, ` +
     `ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(', ')}; target >= 0.9); byte-exact everywhere ${rounds.filter((r) => r.exact).length}/${rounds.length}`,
 );
+if (dtachRounds.length > 0) {
+  say(
+    `throughput, the same cat through dtach to one viewer: ${median(dtachRounds.map((d) => d.mbps)).toFixed(0)} MB/s, ratio to NativePty median ` +
+      `${median(dtachRounds.map((d) => d.ratio)).toFixed(2)} (${dtachRounds.map((d) => d.ratio.toFixed(2)).join(', ')}); exact at the viewer ${dtachRounds.filter((d) => d.exact).length}/${dtachRounds.length}`,
+  );
+}
 rmSync(scratch, { recursive: true, force: true });

@@ -177,22 +177,32 @@ void Forwarder::hangUp() {
 }
 
 void Forwarder::readOutput() {
+  // A pty read gives at most 4 KiB (Linux's line discipline buffer). What the kernel holds now
+  // is read in one go, up to 64 KiB a turn (then the clients and the keyboard get theirs), and
+  // passed on once: one write each to the terminal, the record and every client instead of
+  // one per read. Nothing waits for more to come, so this adds no delay.
   char buffer[64 * 1024];
-  // A few reads per turn, then the clients and the keyboard get theirs.
-  for (int i = 0; i < 4; ++i) {
-    const ssize_t n = ::read(master_.get(), buffer, sizeof buffer);
+  size_t filled = 0;
+  bool ended = false;
+  while (filled < sizeof buffer) {
+    const ssize_t n = ::read(master_.get(), buffer + filled, sizeof buffer - filled);
     if (n > 0) {
-      lastOutputAt_ = now();
-      record_->output(buffer, static_cast<size_t>(n));
-      if (stdoutOpen_ && !writeAll(STDOUT_FILENO, buffer, static_cast<size_t>(n))) stdoutOpen_ = false;
-      flushClients();
+      filled += static_cast<size_t>(n);
       continue;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
     // EIO (Linux) or end of file: every holder of the terminal has closed it.
-    endOutput();
-    return;
+    ended = true;
+    break;
   }
+  if (filled > 0) {
+    lastOutputAt_ = now();
+    record_->output(buffer, filled);
+    if (stdoutOpen_ && !writeAll(STDOUT_FILENO, buffer, filled)) stdoutOpen_ = false;
+    flushClients();
+  }
+  if (ended) endOutput();
 }
 
 void Forwarder::flushClients() {
