@@ -32,7 +32,7 @@ class OutputValues {
   static constexpr size_t kPieceBytes = 32 * 1024;
 
   // Delivers this session's output as UTF-8 text from now on.
-  void setText(uint32_t id) { text_.emplace(id, Carry{}); }
+  void setText(uint32_t id) { text_[id] = Carry{}; }
 
   // One drain of session `id` as strings or Buffers, in order, appended to `pieces`; none when
   // there is nothing to deliver yet (only part of a character). `finished`: the session's last
