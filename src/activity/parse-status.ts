@@ -90,11 +90,23 @@ function isDigit(c: number): boolean {
 }
 
 /** Copilot CLI's working line: a circle, and details that are only "Esc to cancel". */
-function isCopilotLine(indicator: string, seconds: number | undefined, key: string | undefined, verb: string | undefined): boolean {
+function isCopilotLine(
+  indicator: string,
+  seconds: number | undefined,
+  key: string | undefined,
+  verb: string | undefined,
+): boolean {
   return verb === 'cancel' && key === 'Esc' && seconds === undefined && COPILOT_INDICATORS.includes(indicator);
 }
 
-function whichApp(indicator: string, ellipsis: string | undefined, details: string, key: string | undefined, verb: string | undefined, seconds: number | undefined): string {
+function whichApp(
+  indicator: string,
+  ellipsis: string | undefined,
+  details: string,
+  key: string | undefined,
+  verb: string | undefined,
+  seconds: number | undefined,
+): string {
   const middot = details.includes('·');
   const bullet = details.includes('•');
   const comma = hasSeparatingComma(details);
