@@ -36,7 +36,7 @@
             "src-native/linux/process_info.cc"
           ],
           "cflags_cc": ["-ffunction-sections", "-fdata-sections"],
-          "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections"]
+          "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--gc-sections", "-Wl,-Bsymbolic-functions"]
         }],
         ["OS=='mac'", {
           "sources": [

@@ -51,7 +51,12 @@ function linkFlags(target, kind) {
     const common = ['-pthread', '-static-libstdc++', '-static-libgcc', '-Wl,--gc-sections', '-s'];
     // --exclude-libs: the linked-in C++ runtime stays private instead of being exported to
     // every other addon in the process (1,017 exported symbols become about 150).
-    return kind === 'addon' ? ['-shared', ...common, '-Wl,--exclude-libs,ALL', '-Wl,-z,noexecstack'] : common;
+    // -Bsymbolic-functions: the std:: templates the addon instantiates (default visibility, by
+    // libstdc++'s own pragma) are called in the addon, not in the copies node exports, whose
+    // operator new is node's while the addon deletes with its own (the sanitizer run caught
+    // that pairing).
+    const addon = ['-shared', ...common, '-Wl,--exclude-libs,ALL', '-Wl,-Bsymbolic-functions', '-Wl,-z,noexecstack'];
+    return kind === 'addon' ? addon : common;
   }
   // The optimisation mode of the link decides how zig builds the libc++ it links in: small
   // (vt-pipe drops from 336 to 265 KiB); one mode, so that each target builds libc++ once.

@@ -47,6 +47,16 @@ function elfNeeds(file) {
   return { machine, needed, versions: [...versions], interpreter };
 }
 
+/**
+ * The C++ library functions the file defines yet calls through its PLT, where the process's
+ * other copies (node exports its own std:: instantiations) take precedence over the file's.
+ * Linked with -Bsymbolic-functions there are none.
+ */
+function interposableStdCalls(file) {
+  const slots = readelf(['-r'], file).matchAll(/R_(?:X86_64|AARCH64)_JUMP_SLOT\s+([0-9a-f]+)\s+(_ZN?K?St\S*)/g);
+  return [...slots].filter((m) => /[1-9a-f]/.test(m[1])).map((m) => m[2]);
+}
+
 function checkElf(target, file, kind) {
   const needs = elfNeeds(file);
   const problems = [];
@@ -63,6 +73,10 @@ function checkElf(target, file, kind) {
     if (cxx.length) problems.push(`needs the system's C++ runtime (${cxx.join(', ')}); it must be linked in`);
     const foreign = needs.needed.filter((lib) => !GLIBC_LIBRARIES.test(lib));
     if (foreign.length) problems.push(`NEEDED ${foreign.join(', ')}: not part of glibc`);
+    const interposable = kind === 'addon' ? interposableStdCalls(file) : [];
+    if (interposable.length) {
+      problems.push(`calls ${interposable.length} of its own std:: functions through the PLT (${interposable[0]}…): link with -Bsymbolic-functions`);
+    }
     return { problems, summary: `max GLIBC_${highest ?? 'none'}, NEEDED ${needs.needed.join(' ') || 'none'}` };
   }
   // musl
