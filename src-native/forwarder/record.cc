@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "../posix/system_error.h"
+#include "../posix/utf8.h"
 #include "json.h"
 
 namespace vt_pipe {
@@ -23,19 +24,6 @@ native_pty::UniqueFd create(const std::string& path) {
   native_pty::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600));
   if (!fd) throw native_pty::SystemError{errno, "open", path, "record"};
   return fd;
-}
-
-// How many bytes at the end of [data, data+length) are the start of a UTF-8 character whose
-// remaining bytes have not arrived yet (0 to 3).
-size_t incompleteTail(const char* data, size_t length) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data);
-  for (size_t back = 1; back <= 3 && back <= length; ++back) {
-    const unsigned char c = p[length - back];
-    if ((c & 0xc0) == 0x80) continue;  // a continuation byte: look further back
-    const size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return need > back ? back : 0;
-  }
-  return 0;
 }
 
 bool writeAll(int fd, const char* data, size_t length) {
@@ -79,14 +67,14 @@ void Record::output(const char* data, size_t length) {
   end_ += length;
   if (carry_.empty()) {
     // The common case: no character was left open by the previous read, nothing to join.
-    const size_t tail = incompleteTail(data, length);
+    const size_t tail = native_pty::incompleteUtf8Tail(data, length);
     if (length > tail) event("o", data, length - tail);
     carry_.assign(data + length - tail, tail);
     return;
   }
   std::string text = carry_;
   text.append(data, length);
-  const size_t tail = incompleteTail(text.data(), text.size());
+  const size_t tail = native_pty::incompleteUtf8Tail(text.data(), text.size());
   carry_.assign(text, text.size() - tail, tail);
   if (text.size() > tail) event("o", text.data(), text.size() - tail);
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "../core/output_buffer.h"
+#include "../posix/utf8.h"
 
 namespace native_pty {
 
@@ -52,10 +53,5 @@ class OutputValues {
 
   std::unordered_map<uint32_t, Carry> text_;
 };
-
-// How many bytes at the end of `data` are the valid beginning of a character that is not
-// complete (0 to 3): decoding must wait for the rest of it. Bytes that can never become a
-// character are not held: they decode to U+FFFD now exactly as they would later.
-size_t incompleteUtf8Tail(const char* data, size_t size);
 
 }  // namespace native_pty
