@@ -138,6 +138,14 @@ describe('UTF-8 split across reads', () => {
     for (const chunk of r.chunks) expect(chunk).not.toContain('\ufffd');
   });
 
+  it.each(['utf-8', 'UTF-8', 'Utf8'])('encoding %j is UTF-8 too: strings, characters whole', async (encoding) => {
+    const pty = new NativePty('sh', ['-c', script], { encoding: encoding as BufferEncoding, pollInterval: 1 });
+    const r = await collect<string>(pty);
+    expect(r.chunks.every((c) => typeof c === 'string')).toBe(true);
+    expect(r.chunks.join('')).toBe(expected);
+    for (const chunk of r.chunks) expect(chunk).not.toContain('\ufffd');
+  });
+
   it('an incomplete character at exit is flushed before exit, not held back', async () => {
     const r = await run('sh', ['-c', `printf 'ok\\342\\202'`]);
     expect(r.exitCode).toBe(0);
