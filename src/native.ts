@@ -53,13 +53,14 @@ export const enum NativeKillTarget {
 }
 
 /**
- * One drained batch, flat for speed: for each session with news, five slots
- * `[id, data, exitCode, signal, inputDrained]`. `data` is a string (text sessions), a Buffer,
- * or null. `exitCode` is -1
- * while the child runs; once it is >= 0 the child has been reaped and all of its output is in
- * this or an earlier batch, the session is gone from the native map, and `signal` is the
- * terminating signal (0 when it exited normally). `inputDrained` is true once input that had
- * reached `inputHighWaterMark` has all been taken by the terminal.
+ * One drained batch, flat for speed: entries of five slots `[id, data, exitCode, signal,
+ * inputDrained]`, one or more per session with news (its output comes in pieces of at most
+ * 32 KiB, in order; the exit and inputDrained come with its last entry). `data` is a string
+ * (text sessions), a Buffer, or null. `exitCode` is -1 while the child runs; once it is >= 0
+ * the child has been reaped and all of its output is in this or an earlier entry, the session
+ * is gone from the native map, and `signal` is the terminating signal (0 when it exited
+ * normally). `inputDrained` is true once input that had reached `inputHighWaterMark` has all
+ * been taken by the terminal.
  */
 export type DrainBatch = Array<number | Buffer | string | null | boolean>;
 export const BATCH_STRIDE = 5;
