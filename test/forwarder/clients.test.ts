@@ -6,7 +6,7 @@
  * by one server is attached to by the next.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForwardedSession, listSessions, readSession, startSession } from '../../src/forwarder/index.js';
@@ -18,9 +18,17 @@ const scratch = controlDirsPerTest();
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-/** A session that waits for a line ("go") on its terminal, then runs `then`. */
+/**
+ * A session that waits for a line ("go") on its terminal, then runs `then`. It returns once the
+ * terminal's echo is off: a line typed before `stty -echo` ran would be echoed into the output
+ * and shift every offset the tests count (seen under load: the wait for "all of seq" never
+ * matched). The command says so with a file beside the control directory, not in its output.
+ */
 async function gated(dir: string, then: string, id = 'g'): Promise<string> {
-  const s = await startSession('sh', ['-c', `stty -echo; read -r go; ${then}`], { controlDir: dir, sessionId: id });
+  const ready = `${dir}-${id}.ready`;
+  const s = await startSession('sh', ['-c', `stty -echo; : > '${ready}'; read -r go; ${then}`], { controlDir: dir, sessionId: id });
+  await until(() => existsSync(ready), 10_000, 'the session to turn its echo off');
+  rmSync(ready);
   return s.dir;
 }
 
