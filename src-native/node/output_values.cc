@@ -1,6 +1,7 @@
 #include "output_values.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace native_pty {
@@ -20,6 +21,31 @@ size_t textPieceEnd(const char* data, size_t size, size_t limit) {
   size_t end = limit;
   while (end > limit - 3 && isContinuation(data[end])) --end;
   return isContinuation(data[end]) ? limit : end;
+}
+
+// Whether every byte is ASCII. Such text reads the same as Latin-1, which V8 copies without
+// running its UTF-8 decoder over it (12% of the JavaScript thread's samples on ASCII output,
+// measured 2026-12-05). Words at a time, and out at the first block that is not.
+bool isAscii(const char* data, size_t size) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  size_t at = 0;
+  for (; at + 32 <= size; at += 32) {
+    uint64_t words[4];
+    std::memcpy(words, data + at, sizeof(words));
+    if (((words[0] | words[1] | words[2] | words[3]) & kHighBits) != 0) return false;
+  }
+  for (; at < size; ++at) {
+    if (static_cast<unsigned char>(data[at]) >= 0x80) return false;
+  }
+  return true;
+}
+
+Napi::Value textValue(Napi::Env env, const char* data, size_t size) {
+  napi_value value;
+  if (isAscii(data, size) && napi_create_string_latin1(env, data, size, &value) == napi_ok) {
+    return Napi::Value(env, value);
+  }
+  return Napi::String::New(env, data, size);  // throws what failed, if it fails too
 }
 
 }  // namespace
@@ -50,7 +76,7 @@ void OutputValues::toText(Napi::Env env, Carry* carry, BlockPtr block, bool fini
   const size_t complete = size - held;
   for (size_t at = 0; at < complete;) {
     const size_t length = textPieceEnd(start + at, complete - at, kPieceBytes);
-    pieces->push_back(Napi::String::New(env, start + at, length));
+    pieces->push_back(textValue(env, start + at, length));
     at += length;
   }
   carry->length = static_cast<uint8_t>(held);

@@ -124,6 +124,23 @@ describe('UTF-8 split across reads', () => {
     expect(r.chunks.join('') === bytes.toString('utf8')).toBe(true);
   });
 
+  it('gives the same text where pieces are plain ASCII and where they are not, side by side', async () => {
+    // ASCII-only pieces take another way into V8 (as Latin-1, which is ASCII's superset); a
+    // byte of 0x80 or more must never take it. Stretches of ASCII longer than a piece, then a
+    // few random bytes (often cut characters), so that both kinds of piece meet at every offset.
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 48; i++) {
+      parts.push(Buffer.alloc(33 * 1024 + i * 97, String.fromCharCode(0x21 + (i % 90))), randomBytes(1 + (i % 7)));
+    }
+    const bytes = Buffer.concat(parts);
+    const file = path.join(dir, 'mixed.bin');
+    writeFileSync(file, bytes);
+    const pty = new NativePty('sh', ['-c', `${RAW}; cat '${file}'`]);
+    const r = await collect<string>(pty);
+    expect(r.exitCode).toBe(0);
+    expect(r.chunks.join('') === bytes.toString('utf8')).toBe(true);
+  });
+
   it('comes in pieces of at most 32 KiB, cut between characters, for 1 MiB drained at once', async () => {
     // One ASCII byte first, so that 32 KiB boundaries fall inside the 2- and 3-byte characters;
     // the pty is drained only after the child has written it all.
