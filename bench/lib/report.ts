@@ -41,6 +41,11 @@ export const METRICS: readonly Metric[] = [
   { workload: 'throughput', label: 'byte-exact runs', get: (d) => fraction(d.exactRuns, d.runs?.length) },
   { workload: 'throughput', label: 'CPU ms per MB (whole process)', get: (d) => d.cpuMsPerMb, digits: 2, ratio: true },
   { workload: 'throughput', label: '… of which the main thread', get: (d) => d.mainThreadCpuMsPerMb, digits: 2, ratio: true },
+  {
+    workload: 'throughput',
+    label: 'main thread page faults per MB, each run (text / Buffers)',
+    get: (d) => (d.mainThreadFaultsPerMb ? `${d.mainThreadFaultsPerMb.join(' ')} / ${d.buffers?.mainThreadFaultsPerMb?.join(' ') ?? '—'}` : null),
+  },
   { workload: 'throughput', label: 'Buffers: CPU ms per MB / main thread', get: (d) => (d.buffers?.cpuMsPerMb ? `${d.buffers.cpuMsPerMb.toFixed(2)} / ${d.buffers.mainThreadCpuMsPerMb?.toFixed(2) ?? '—'}` : null) },
   { workload: 'throughput', label: 'CPU per MB to C reader\'s, median of rounds', get: (d) => (d.paired?.cpuVsC ? `${d.paired.cpuVsC.median.toFixed(2)} (Buffers ${d.paired.buffersCpuVsC?.median.toFixed(2) ?? '—'})` : null) },
   { workload: 'throughput', label: 'event-loop delay p99, ms', get: (d) => d.eventLoopDelayMs?.p99, digits: 1, ratio: true },

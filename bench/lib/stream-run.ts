@@ -21,6 +21,8 @@ export interface StreamRun {
   cpuMs: number;
   /** Of which the main (JavaScript) thread; the rest is native-pty's I/O thread, V8 and libuv helpers. */
   cpuMainMs: number;
+  /** Minor page faults of the main thread during the run. */
+  faultsMain: number;
   timedOut: boolean;
 }
 
@@ -33,6 +35,16 @@ function mainThreadCpuMs(): number {
     return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   } catch {
     return NaN; // no procfs
+  }
+}
+
+/** Minor page faults of the main thread so far: memory it touched for the first time. */
+function mainThreadFaults(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  } catch {
+    return NaN;
   }
 }
 
@@ -59,6 +71,7 @@ export async function streamRun(
   opts.histogram?.enable();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
+  const faults0 = mainThreadFaults();
   const t0 = nowMs();
   const pty = impl.spawn('/bin/sh', args, opts.spawn);
   pty.onData((data) => {
@@ -73,6 +86,7 @@ export async function streamRun(
   const bytesAtExit = bytes;
   const cpu = process.cpuUsage(cpu0);
   const cpuMainMs = mainThreadCpuMs() - main0;
+  const faultsMain = mainThreadFaults() - faults0;
   opts.histogram?.disable();
   if (exit === null) pty.kill('SIGKILL');
   if (bytes < expected) {
@@ -94,6 +108,7 @@ export async function streamRun(
     ms: (exit === null ? nowMs() : Math.max(exit.at, lastDataAt)) - t0,
     cpuMs: (cpu.user + cpu.system) / 1e3,
     cpuMainMs,
+    faultsMain,
     timedOut: exit === null,
   };
 }

@@ -13,6 +13,8 @@ export interface RunRecord {
   cpuMs: number;
   /** Node only: the main thread's share of cpuMs. */
   cpuMainMs?: number;
+  /** Node only: minor page faults of the main thread. */
+  faultsMain?: number;
   timedOut: boolean;
 }
 
@@ -33,6 +35,9 @@ export function summarizeThroughput(runs: RunRecord[], delays: DelayRecord[]): R
     cpuMsPerMb: median(runs.map((r) => r.cpuMs / (r.expected / 1e6))),
     mainThreadCpuMsPerMb: runs.every((r) => r.cpuMainMs !== undefined)
       ? median(runs.map((r) => r.cpuMainMs! / (r.expected / 1e6)))
+      : null,
+    mainThreadFaultsPerMb: runs.every((r) => r.faultsMain !== undefined && Number.isFinite(r.faultsMain))
+      ? runs.map((r) => Math.round(r.faultsMain! / (r.expected / 1e6)))
       : null,
     // Per process: the median of their p99s, the worst of their maxima.
     eventLoopDelayMs:
