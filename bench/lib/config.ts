@@ -40,10 +40,8 @@ export const WORKLOADS: readonly WorkloadDef[] = [
   {
     name: 'throughput',
     impls: ALL,
-    // One run per process, implementations interleaved run by run. Seven rounds: on 2 busy cores
-    // one round's ratio moves by 10% with where the scheduler put the threads; the median of
-    // seven moves less.
-    rounds: (mode) => (mode === 'full' ? 7 : 2),
+    // One run per process, implementations interleaved run by run.
+    rounds: (mode) => (mode === 'full' ? 5 : 2),
     params: (mode, files) => ({
       file: files.data,
       size: files.dataSize,
