@@ -154,6 +154,7 @@ export const WORKLOADS: readonly WorkloadDef[] = [
       file: files.data,
       size: files.dataSize,
       runsPerSide: mode === 'full' ? 5 : 1,
+      warmUpRuns: mode === 'full' ? 5 : 1,
       settleMs: 300,
       timeLimitMs: mode === 'full' ? 180_000 : 30_000,
     }),

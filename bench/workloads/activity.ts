@@ -12,6 +12,8 @@ interface Params extends BaseParams {
   file: string;
   size: number;
   runsPerSide: number;
+  /** Untimed runs before the pairs. */
+  warmUpRuns: number;
   settleMs: number;
 }
 
@@ -20,6 +22,16 @@ runWorkload<Params>(
   async ({ impl, params, left }) => {
     if (!(await supportsActivity(impl))) return { supported: false, reason: 'NativePty has no activity detection (no `activity` member)' };
 
+    const run = (detectOn: boolean) =>
+      streamRun(impl, catCommand(params.file), params.size, {
+        limitMs: left(),
+        settleMs: params.settleMs,
+        spawn: detectOn ? {} : { activity: false },
+      });
+    // Untimed first, as in throughput.ts: a process's first runs pay for loading code and for
+    // V8's young generation growing to its size (40-50 page faults per MB on the main thread in
+    // the run where it grows), which would fall on one side of a pair only.
+    for (let i = 0; i < params.warmUpRuns && left() > 0; i++) await run(i % 2 === 0);
     const on: StreamRun[] = [];
     const off: StreamRun[] = [];
     // Pairs of adjacent runs, on-off then off-on: each pair sees nearly the same machine load,
@@ -30,11 +42,7 @@ runWorkload<Params>(
       const got: Partial<Record<'on' | 'off', StreamRun>> = {};
       for (const detectOn of order) {
         if (left() <= 0) break;
-        got[detectOn ? 'on' : 'off'] = await streamRun(impl, catCommand(params.file), params.size, {
-          limitMs: left(),
-          settleMs: params.settleMs,
-          spawn: detectOn ? {} : { activity: false },
-        });
+        got[detectOn ? 'on' : 'off'] = await run(detectOn);
       }
       if (got.on === undefined || got.off === undefined) break;
       on.push(got.on);
