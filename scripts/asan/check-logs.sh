@@ -10,7 +10,9 @@ shopt -s nullglob
 reports=()
 for file in "$logs"/asan.*; do
   # A process whose leaks were all suppressed still writes its "Suppressions used" table.
-  if grep -q -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: ' "$file"; then
+  # "has encountered a fatal error": the sanitizer itself failed (LSan's tracer crashed, say),
+  # so that process was not checked; its exit status is 1 and the run must say why.
+  if grep -q -a -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: |Sanitizer has encountered a fatal error' "$file"; then
     reports+=("$file")
   fi
 done
@@ -28,7 +30,7 @@ if [ "${#reports[@]}" -gt 0 ]; then
   for file in "${reports[@]}"; do
     echo "==== sanitizer report: $file"
     # The first stacks say what and where; a long leak report repeats itself after that.
-    grep -m1 -A40 -E 'ERROR: |runtime error:' "$file"
+    grep -a -m1 -B2 -A40 -E 'ERROR: |runtime error:|fatal error' "$file"
     grep -h 'SUMMARY' "$file" || true
   done
 fi

@@ -47,7 +47,7 @@ describe('fd exhaustion', () => {
       // Every master and pidfd is closed again once its session has exited.
       expect(report.fdsAtEnd).toBe(report.fdsAtStart);
       expect(report.respawned).toBe(true);
-      expect(r.code).toBe(0);
+      expect(r.code, `stderr: ${r.stderr}`).toBe(0);
     });
   }
 });
