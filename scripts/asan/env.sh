@@ -26,8 +26,8 @@ export NODE_OPTIONS="--require $asan_root/scripts/asan/node-hooks.cjs${NODE_OPTI
 #   its address, and about one exit in a hundred of test/fixtures/reliability/fd-exhaustion.ts
 #   it guessed wrong: LSan's tracer then faulted scanning a bogus range ("Tracer caught signal
 #   11" in ScanRangeForPointers, google/sanitizers#1322) and the process exited 1, unchecked.
-#   Without it LSan does not scan dynamic TLS: a block held only from there would be reported
-#   as a leak (a false alarm, never a missed leak); the addon keeps nothing there.
+#   Untracked, those blocks are still scanned as heap memory reached from glibc's thread
+#   descriptors; an error there could only be a false alarm, never a missed leak.
 export ASAN_OPTIONS="detect_leaks=1:log_path=$asan_logs/asan:allow_user_segv_handler=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:intercept_tls_get_addr=0"
 # Each suppression names an allocation site inside V8 or Node and says why (lsan.supp).
 # print_suppressions=1 lists, in the report of the process, what was suppressed and how much.
