@@ -41,19 +41,30 @@ interface Options {
   only: Set<string> | null;
   impls: Set<string> | null;
   markdown: boolean;
+  /** --rounds=N: this many rounds for each workload that runs in rounds (throughput). */
+  rounds: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { mode: 'full', only: null, impls: null, markdown: false };
+  const opts: Options = { mode: 'full', only: null, impls: null, markdown: false, rounds: null };
   for (const arg of argv) {
     if (arg === '--quick') opts.mode = 'quick';
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg.startsWith('--only=')) opts.only = new Set(arg.slice(7).split(',').filter(Boolean));
     else if (arg.startsWith('--impls=')) opts.impls = new Set(arg.slice(8).split(',').filter(Boolean));
+    else if (arg.startsWith('--rounds=')) {
+      // More rounds narrow the medians when the machine's speed swings from run to run.
+      const n = Number(arg.slice(9));
+      if (!Number.isInteger(n) || n < 1 || n > 100) {
+        process.stderr.write(`bench: --rounds wants a whole number from 1 to 100, not ${JSON.stringify(arg.slice(9))}\n`);
+        process.exit(2);
+      }
+      opts.rounds = n;
+    }
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         'usage: npm run bench [-- --quick] [--only=throughput,latency,spawn,idle,integrity,exit-race,activity]\n' +
-          '                     [--impls=c,native-poll,native-wake,node-pty] [--markdown]\n',
+          '                     [--impls=c,native-poll,native-wake,node-pty] [--rounds=N] [--markdown]\n',
       );
       process.exit(0);
     } else {
@@ -176,14 +187,14 @@ async function main(): Promise<void> {
     git: gitDescribe(),
     pollInterval: DEFAULT_POLL_INTERVAL,
     loadavgAtStart: loadavg(),
-    command: `npm run bench${opts.mode === 'quick' ? ' -- --quick' : ''}`,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   };
   const results: Results = {};
   const runs: Array<Record<string, unknown>> = [];
 
   const jobs = workloads.flatMap((w) => {
     const impls = w.impls.filter((impl) => opts.impls === null || opts.impls.has(impl));
-    const rounds = w.rounds?.(opts.mode) ?? 1;
+    const rounds = w.rounds ? (opts.rounds ?? w.rounds(opts.mode)) : 1;
     return Array.from({ length: rounds }, (_, round) => impls.map((impl) => ({ def: w, impl, round, rounds }))).flat();
   });
   // Each (workload, implementation) gets one cell per round; rounds are merged afterwards.
