@@ -80,8 +80,9 @@ function cycle(i: number): Promise<string | null> {
     const pty = new NativePty('/bin/echo', [`cycle-${i}`], { cwd: '/', delivery: i % 2 ? 'wake' : 'poll', pollInterval: 1 });
     let out = '';
     pty.on('data', (d: string) => (out += d));
-    pty.on('exit', (code: number, signal?: number) => {
-      const ok = out === `cycle-${i}\r\n` && code === 0 && signal === undefined;
+    pty.on('exit', (code: number, signal: number) => {
+      // A normal exit reports signal 0, as node-pty does.
+      const ok = out === `cycle-${i}\r\n` && code === 0 && signal === 0;
       resolve(ok ? null : `cycle ${i}: output ${JSON.stringify(out)}, exit ${code}/${signal}`);
     });
   });
