@@ -45,6 +45,14 @@ interface Options {
   rounds: number | null;
 }
 
+/** --rounds=N: more rounds narrow the medians when the machine's speed swings from run to run. */
+function roundsArg(text: string): number {
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1 && n <= 100) return n;
+  process.stderr.write(`bench: --rounds wants a whole number from 1 to 100, not ${JSON.stringify(text)}\n`);
+  process.exit(2);
+}
+
 function parseArgs(argv: string[]): Options {
   const opts: Options = { mode: 'full', only: null, impls: null, markdown: false, rounds: null };
   for (const arg of argv) {
@@ -52,15 +60,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg.startsWith('--only=')) opts.only = new Set(arg.slice(7).split(',').filter(Boolean));
     else if (arg.startsWith('--impls=')) opts.impls = new Set(arg.slice(8).split(',').filter(Boolean));
-    else if (arg.startsWith('--rounds=')) {
-      // More rounds narrow the medians when the machine's speed swings from run to run.
-      const n = Number(arg.slice(9));
-      if (!Number.isInteger(n) || n < 1 || n > 100) {
-        process.stderr.write(`bench: --rounds wants a whole number from 1 to 100, not ${JSON.stringify(arg.slice(9))}\n`);
-        process.exit(2);
-      }
-      opts.rounds = n;
-    }
+    else if (arg.startsWith('--rounds=')) opts.rounds = roundsArg(arg.slice(9));
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         'usage: npm run bench [-- --quick] [--only=throughput,latency,spawn,idle,integrity,exit-race,activity]\n' +

@@ -23,7 +23,7 @@ export NODE_OPTIONS="--require $asan_root/scripts/asan/node-hooks.cjs${NODE_OPTI
 # detect_stack_use_after_return, check_initialization_order, strict_init_order: the checks
 #   that are off by default, on for the addon's own code.
 # intercept_tls_get_addr=0: GCC 12's runtime guesses the layout of each dynamic TLS block from
-#   its address, and about one exit in a hundred of test/fixtures/reliability/fd-exhaustion.ts
+#   its address, and in 2 of 150 exits of test/fixtures/reliability/fd-exhaustion.ts
 #   it guessed wrong: LSan's tracer then faulted scanning a bogus range ("Tracer caught signal
 #   11" in ScanRangeForPointers, google/sanitizers#1322) and the process exited 1, unchecked.
 #   Untracked, those blocks are still scanned as heap memory reached from glibc's thread
