@@ -2,7 +2,8 @@
 # Proof that a sanitizer run can fail: a deliberately faulty addon (selftest/faults.c), built
 # with the same flags as ours and loaded by the same instrumented node with the same options
 # and suppressions, must be caught leaking, using freed memory and overflowing a signed int,
-# each by check-logs.sh. Run by exec.sh before the command it was given. Quiet on success but
+# each by check-logs.sh; and a sanitizer's own fatal error must not pass as a clean log. Run by
+# exec.sh before the command it was given. Quiet on success but
 # for one line per fault.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -49,3 +50,18 @@ expect_caught() {
 expect_caught 'leak' 'leak()' 'in Leak .*faults\.c'
 expect_caught 'use after free' 'useAfterFree()' 'heap-use-after-free'
 expect_caught 'signed overflow' 'overflow(1)' 'runtime error: signed integer overflow'
+
+# A sanitizer that fails itself leaves no "ERROR:" line, only its fatal error (LSan's tracer
+# crashing at exit, see env.sh): that process went unchecked, and check-logs.sh must say so.
+# It cannot be provoked on demand, so its log is written here as the runtime writes it.
+logs="$(mktemp -d "$out/logs.XXXXXX")"
+printf '%s\n' 'Tracer caught signal 11: addr=0xeee0 pc=0x7f035c4e80f0 sp=0x7f0358fffd10' \
+  '==4242==LeakSanitizer has encountered a fatal error.' \
+  '==4242==HINT: For debugging, try setting environment variable LSAN_OPTIONS=verbosity=1:log_threads=1' >"$logs/asan.4242"
+echo "4242 code=1 selftest" >"$logs/checked-exits"
+if bash "$here/check-logs.sh" "$logs" >"$logs/verdict" 2>&1; then
+  echo "selftest: a sanitizer's own fatal error went unnoticed (logs: $logs)" >&2
+  exit 1
+fi
+rm -rf "$logs"
+echo "selftest: caught a sanitizer's own fatal error"
