@@ -126,6 +126,11 @@ export interface NativeBinding {
    * then reports (inputDrained in a batch) when the queue has emptied.
    */
   readonly inputHighWaterMark: number;
+  /**
+   * How long all sessions must have been quiet, after a burst of output, before the I/O thread
+   * hands the memory it passed through back to the kernel (the soak waits for it).
+   */
+  readonly memoryReleaseQuietMs: number;
 }
 
 /** dist/*.{js,cjs} and src/native.ts all sit one level below the package root. */

@@ -17,12 +17,6 @@ namespace {
 constexpr size_t kReadBudgetPerEvent = 1024 * 1024;
 // How often exits are polled for children without an exit watch (Linux before 5.3).
 constexpr int kPolledExitMs = 20;
-// After this much output, once the sessions have been quiet this long, the blocks it passed
-// through are handed back to the kernel: the pool's idle blocks (up to BlockPool::kMaxIdleBytes)
-// and what glibc keeps of the peak of a burst (1,000 sessions streaming at once: about 10 MB).
-// While output flows, the pool keeps its blocks: that is what it is for.
-constexpr size_t kReleaseAfterBytes = 1024 * 1024;
-constexpr int64_t kQuietBeforeReleaseMs = 200;
 
 uint32_t idOf(uint64_t token) { return static_cast<uint32_t>(token / 2); }
 bool isExitToken(uint64_t token) { return token % 2 == 1; }

@@ -230,6 +230,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pausedHighWaterMark", Napi::Number::New(env, SessionManager::kPausedHighWaterMark));
   exports.Set("limits", limitsObject(env));
   exports.Set("inputHighWaterMark", Napi::Number::New(env, SessionManager::kInputHighWaterMark));
+  exports.Set("memoryReleaseQuietMs",
+              Napi::Number::New(env, static_cast<double>(SessionManager::kQuietBeforeReleaseMs)));
   return exports;
 }
 
