@@ -165,9 +165,9 @@ async function main(): Promise<void> {
 
   log(`bench: ${opts.mode} mode; preparing data file, C reader and workload bundles…`);
   const dataSize = DATA_SIZE[opts.mode];
-  const files = { data: ensureDataFile(cacheDir, dataSize), dataSize };
   const cReader: CReader = ensureCReader(benchDir, cacheDir);
   if (cReader.path === null) log(`bench: no C reader, its column stays empty: ${cReader.reason}`);
+  const files = { data: ensureDataFile(cacheDir, dataSize), dataSize, cReader: cReader.path };
   const bundles = await bundleWorkloads(repoRoot, workloads.map((w) => w.name), path.join(cacheDir, 'workloads'));
 
   // Every process of this run carries the marker; whatever outlives its workload is killed.

@@ -13,6 +13,8 @@ export type Mode = 'full' | 'quick';
 export interface Files {
   data: string;
   dataSize: number;
+  /** The compiled C reader, or null when it could not be built. */
+  cReader: string | null;
 }
 
 export interface WorkloadDef {
@@ -47,6 +49,8 @@ export const WORKLOADS: readonly WorkloadDef[] = [
       size: files.dataSize,
       runs: 1,
       settleMs: 300,
+      // Each timed run is bracketed by a run of the C reader just before and just after it.
+      cReader: files.cReader,
       timeLimitMs: mode === 'full' ? 60_000 : 20_000,
     }),
     cArgs: (p) => ['throughput', String(p.file), String(p.size), String(p.runs), String(p.timeLimitMs)],
@@ -59,6 +63,7 @@ export const WORKLOADS: readonly WorkloadDef[] = [
           return d === null ? [] : [d];
         }),
       ),
+      cReaderError: parts.map((p) => p.cReaderError).find((e) => typeof e === 'string') ?? null,
       buffers: parts.every((p) => p.buffers)
         ? summarizeThroughput(parts.flatMap((p) => (p.buffers as { runs: RunRecord[] }).runs), [])
         : null,

@@ -24,6 +24,8 @@ export interface StreamRun {
   /** Minor page faults of the main thread during the run. */
   faultsMain: number;
   timedOut: boolean;
+  /** The throughput workload's C reader runs just before and after this one (their mean). */
+  besideC?: { mbps: number; cpuMsPerMb: number };
 }
 
 /**

@@ -16,6 +16,13 @@ export interface RunRecord {
   /** Node only: minor page faults of the main thread. */
   faultsMain?: number;
   timedOut: boolean;
+  /** Node only: the C reader's runs just before and after this one (their mean). */
+  besideC?: CReaderBeside;
+}
+
+export interface CReaderBeside {
+  mbps: number;
+  cpuMsPerMb: number;
 }
 
 export interface DelayRecord {
@@ -38,6 +45,14 @@ export function summarizeThroughput(runs: RunRecord[], delays: DelayRecord[]): R
       : null,
     mainThreadFaultsPerMb: runs.every((r) => r.faultsMain !== undefined && Number.isFinite(r.faultsMain))
       ? runs.map((r) => Math.round(r.faultsMain! / (r.expected / 1e6)))
+      : null,
+    // Against the C reader's runs on either side of each run: the medians of the per-run ratios.
+    besideC: runs.length > 0 && runs.every((r) => r.besideC !== undefined)
+      ? {
+          ratio: median(runs.map((r) => mbPerSecond(r.expected, r.ms) / r.besideC!.mbps)),
+          cpuRatio: median(runs.map((r) => r.cpuMs / (r.expected / 1e6) / r.besideC!.cpuMsPerMb)),
+          cMbps: median(runs.map((r) => r.besideC!.mbps)),
+        }
       : null,
     // Per process: the median of their p99s, the worst of their maxima.
     eventLoopDelayMs:

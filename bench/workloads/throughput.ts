@@ -8,11 +8,19 @@
  * process also does one run for Buffers (`encoding: null`, and `activity: false` for native-pty),
  * before or after, alternating by round: the PTY path alone, against the C reader in the same
  * rounds.
+ *
+ * Each timed run is also bracketed by runs of the C reader, one just before it and one just
+ * after (the one between two timed runs serves both): this VM changes speed within seconds (the
+ * C reader's rounds of one bench spread 125-327 MB/s), so the runner's C run of the round, up to
+ * ten seconds away, can be from another window. The record keeps the mean of the two. The C
+ * reader is one process serving one run at a time (lib/c-reader-server.ts), started before the
+ * warm-ups.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
+import { CReaderServer } from '../lib/c-reader-server.js';
 import { catCommand, streamRun, type StreamRun } from '../lib/stream-run.js';
-import { summarizeThroughput } from '../lib/throughput-summary.js';
+import { summarizeThroughput, type CReaderBeside } from '../lib/throughput-summary.js';
 import { runWorkload, type BaseParams } from '../lib/workload.js';
 
 interface Params extends BaseParams {
@@ -22,9 +30,19 @@ interface Params extends BaseParams {
   settleMs: number;
   /** Which round of the runner's interleaving this process is; orders the activity-off run. */
   round: number;
+  /** The C reader (bench/c/ptybench.c) to bracket each timed run with; null: no brackets. */
+  cReader: string | null;
+}
+
+/** The C reader's figures around a run: the mean of the run before and the run after it. */
+function besideOf(before: CReaderBeside | null, after: CReaderBeside | null): CReaderBeside | undefined {
+  if (before === null || after === null) return undefined;
+  return { mbps: (before.mbps + after.mbps) / 2, cpuMsPerMb: (before.cpuMsPerMb + after.cpuMsPerMb) / 2 };
 }
 
 runWorkload<Params>('throughput', async ({ impl, params, left }) => {
+  // First: starting it forks this process, and the warm-ups then pay for that, not a timed run.
+  const cReader = params.cReader === null ? null : new CReaderServer(params.cReader, params.file, params.size);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const run = (buffers: boolean, timed = true) =>
     streamRun(impl, catCommand(params.file), params.size, {
@@ -53,16 +71,25 @@ runWorkload<Params>('throughput', async ({ impl, params, left }) => {
   for (let i = 0; i < 4; i++) await run(false, false);
   const runs: StreamRun[] = [];
   const bufferRuns: StreamRun[] = [];
+  let cBefore = (await cReader?.run(left())) ?? null;
+  const bracketed = async (buffers: boolean): Promise<void> => {
+    const r = await run(buffers);
+    const cAfter = (await cReader?.run(left())) ?? null;
+    (buffers ? bufferRuns : runs).push({ ...r, besideC: besideOf(cBefore, cAfter) });
+    cBefore = cAfter;
+  };
   for (let i = 0; i < params.runs && left() > 0; i++) {
     const buffersFirst = (params.round + i) % 2 === 1;
-    if (buffersFirst) bufferRuns.push(await run(true));
-    runs.push(await run(false));
-    if (!buffersFirst && left() > 0) bufferRuns.push(await run(true));
+    if (buffersFirst) await bracketed(true);
+    await bracketed(false);
+    if (!buffersFirst && left() > 0) await bracketed(true);
   }
+  cReader?.close();
   return {
     ...summarizeThroughput(runs, [
       { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 },
     ]),
     buffers: summarizeThroughput(bufferRuns, []),
+    cReaderError: cReader?.error ?? null,
   };
 });
