@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { IntervalHistogram } from 'node:perf_hooks';
 
 import type { BenchSpawnOptions, LoadedImpl } from './impl.js';
+import type { CReaderBeside } from './throughput-summary.js';
 import { nowMs, onceExit } from './workload.js';
 
 export interface StreamRun {
@@ -25,7 +26,7 @@ export interface StreamRun {
   faultsMain: number;
   timedOut: boolean;
   /** The throughput workload's C reader runs just before and after this one (their mean). */
-  besideC?: { mbps: number; cpuMsPerMb: number };
+  besideC?: CReaderBeside;
 }
 
 /**
