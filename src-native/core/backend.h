@@ -1,5 +1,5 @@
 // What each operating system provides to the platform-neutral core: readiness of fds, exit
-// of children, and the name of a process. Linux implements it in linux/ (epoll, pidfd, /proc);
+// of children, the names of processes and threads. Linux implements it in linux/ (epoll, pidfd, /proc);
 // a macOS backend implements the same with kqueue (EVFILT_READ/WRITE/PROC/USER) and libproc.
 #pragma once
 
@@ -72,6 +72,10 @@ class Poller {
 
 // The kernel's short name of a process ("bash", "vim"), or "" when it is gone or unknown.
 std::string processName(pid_t pid);
+
+// Names the calling thread as `top -H`, `ps -L`, `perf` and debuggers show it (at most 15
+// characters on Linux). Best effort: a name is a diagnostic, never a reason to fail.
+void nameThisThread(const char* name);
 
 // Hands memory the allocator holds free back to the kernel, where the allocator keeps it
 // otherwise (glibc keeps freed chunks of a thread's arena mapped); a no-op elsewhere.

@@ -25,6 +25,8 @@ uint64_t masterToken(const Session& s) { return uint64_t{s.id} * 2; }
 }  // namespace
 
 void SessionManager::run(uint64_t generation) {
+  // Named, so that a user who sees a busy thread in `top -H` or a profile knows whose it is.
+  nameThisThread(kIoThreadName);
   std::vector<PollEvent> events;
   std::unique_lock<std::mutex> lock(mutex_);
   while (generation_ == generation) {

@@ -64,6 +64,9 @@ class SessionManager {
   static constexpr size_t kReleaseAfterBytes = 1024 * 1024;
   static constexpr int64_t kQuietBeforeReleaseMs = 5000;
 
+  // The I/O thread's name, as the system shows it (15 characters at most on Linux).
+  static constexpr const char* kIoThreadName = "native-pty io";
+
   // The process-wide instance. Never destroyed: the I/O thread may outlive static destructors
   // when the process exits without environment cleanup.
   static SessionManager& instance();

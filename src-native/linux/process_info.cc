@@ -1,8 +1,9 @@
-// The Linux backend's view of processes: /proc, and the allocator of this one.
+// The Linux backend's view of processes: /proc, this process's thread names and its allocator.
 #include <fcntl.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <pthread.h>
 #include <unistd.h>
 
 #include <string>
@@ -20,6 +21,8 @@ std::string processName(pid_t pid) {
   if (n <= 0) return "";
   return std::string(name, name[n - 1] == '\n' ? n - 1 : n);
 }
+
+void nameThisThread(const char* name) { (void)::pthread_setname_np(::pthread_self(), name); }
 
 void releaseFreeMemory() {
 #ifdef __GLIBC__

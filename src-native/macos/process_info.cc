@@ -1,6 +1,7 @@
-// The macOS backend's view of processes: libproc instead of /proc, and the malloc zones.
+// The macOS backend's view of processes: libproc instead of /proc, thread names and the malloc zones.
 #include <libproc.h>
 #include <malloc/malloc.h>
+#include <pthread.h>
 #include <sys/param.h>
 
 #include <string>
@@ -14,6 +15,8 @@ std::string processName(pid_t pid) {
   const int n = ::proc_name(pid, name, sizeof name);
   return n > 0 ? std::string(name, static_cast<size_t>(n)) : std::string();
 }
+
+void nameThisThread(const char* name) { (void)::pthread_setname_np(name); }  // this thread only
 
 void releaseFreeMemory() {
   // macOS's counterpart of glibc's malloc_trim: every zone returns the free pages it can.

@@ -77,6 +77,19 @@ export function fdCount(): number {
   return fs.readdirSync('/proc/self/fd').length;
 }
 
+/** How many of this process's threads have this name (their comm in /proc/self/task). */
+export function threadsNamed(name: string): number {
+  return fs
+    .readdirSync('/proc/self/task')
+    .filter((tid) => {
+      try {
+        return fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false; // the thread ended while we looked
+      }
+    }).length;
+}
+
 /** Bytes the process has written so far (wchar in /proc/<pid>/io). */
 export function bytesWritten(pid: number): number {
   return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { NativePty } from '../../src/index.js';
 import { deliveryState } from '../../src/delivery.js';
-import { collect, fdCount, run, until, waitForOutput } from '../helpers/index.js';
+import { collect, fdCount, run, threadsNamed, until, waitForOutput } from '../helpers/index.js';
 
 describe('100 concurrent sessions', () => {
   it('each gets exactly its own output', async () => {
@@ -22,7 +22,11 @@ describe('100 concurrent sessions', () => {
       return { k, pty, done: collect<string>(pty), ready: waitForOutput(pty, 'R\r\n') };
     });
     await Promise.all(sessions.map((s) => s.ready));
+    // One I/O thread serves them all, named so that `top -H` and profiles say whose it is
+    // (checked after the sessions are let go, so that a failure does not leave them waiting).
+    const ioThreads = threadsNamed('native-pty io');
     for (const { pty } of sessions) pty.write('go\n');
+    expect(ioThreads).toBe(1);
     const pids = new Set(sessions.map((s) => s.pty.pid));
     const pts = new Set(sessions.map((s) => s.pty.ptsName));
     expect(pids.size).toBe(n);
