@@ -48,22 +48,27 @@ export interface CReader {
   reason?: string;
 }
 
-/** Compiles bench/c/ptybench.c once per version of its source. */
-export function ensureCReader(benchDir: string, cacheDir: string): CReader {
-  const source = path.join(benchDir, 'c', 'ptybench.c');
+/** Compiles bench/c/<name>.c once per version of its source (cached as bench/.cache/<name>-<digest>). */
+export function ensureCProgram(benchDir: string, cacheDir: string, name: string, libs: string[] = []): CReader {
+  const source = path.join(benchDir, 'c', `${name}.c`);
   const text = fs.readFileSync(source);
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
-  const binary = path.join(cacheDir, `ptybench-${digest}`);
+  const binary = path.join(cacheDir, `${name}-${digest}`);
   if (fs.existsSync(binary)) return { path: binary };
   const compiler = process.env.CC || 'cc';
   const tmp = `${binary}.${process.pid}.tmp`;
   try {
-    // -lutil: forkpty lives there on glibc before 2.34 (an empty stub after) and on musl.
-    execFileSync(compiler, ['-O2', '-Wall', '-o', tmp, source, '-lutil'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(compiler, ['-O2', '-Wall', '-o', tmp, source, ...libs], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
     return { path: null, reason: `${compiler} failed: ${stderr || (err as Error).message}` };
   }
   fs.renameSync(tmp, binary);
   return { path: binary };
+}
+
+/** The C reader, bench/c/ptybench.c. -lutil: forkpty lives there on glibc before 2.34 (an empty
+ * stub after) and on musl. */
+export function ensureCReader(benchDir: string, cacheDir: string): CReader {
+  return ensureCProgram(benchDir, cacheDir, 'ptybench', ['-lutil']);
 }
