@@ -1,6 +1,7 @@
 // What each operating system provides to the platform-neutral core: readiness of fds, exit
-// of children, the names of processes and threads. Linux implements it in linux/ (epoll, pidfd, /proc);
-// a macOS backend implements the same with kqueue (EVFILT_READ/WRITE/PROC/USER) and libproc.
+// of children, the names of processes and threads. Linux implements it in linux/ (epoll,
+// pidfd, /proc); a macOS backend implements the same with kqueue (EVFILT_READ/WRITE/PROC/USER)
+// and libproc.
 #pragma once
 
 #include <sys/types.h>

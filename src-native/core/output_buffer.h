@@ -10,7 +10,7 @@
 // bytes are copied into JavaScript strings or Buffers), or the pool. BlockPtr returns it to the
 // pool when it is dropped, whoever held it. JavaScript never holds a block: a Buffer over one
 // would keep it from the pool until V8 collects, and the bytes would then land in fresh memory
-// again (README, Performance: a zero-copy upper bound did not make runs faster either).
+// again (README, Performance: and a zero-copy upper bound made runs with a CPU hog no faster).
 #pragma once
 
 #include <cstddef>
