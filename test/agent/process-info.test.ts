@@ -17,6 +17,9 @@ describe('foregroundPid, processCwd and processTree', () => {
     await until(() => pty.foregroundPid !== pty.pid && pty.foregroundPid !== undefined, 10_000, 'sleep in front');
     const job = pty.foregroundPid!;
     expect(processCwd(job)).toBe('/usr/share');
+    // The job's process puts itself in front before it execs sleep: until then it is a bash
+    // (CI caught that window once, in the glibc 2.28 chroot).
+    await until(() => processTree(pty.pid).find((p) => p.pid === job)?.name === 'sleep', 10_000, 'the job to exec sleep');
     const tree = processTree(pty.pid);
     expect(tree[0]).toMatchObject({ pid: pty.pid, name: 'bash' });
     expect(tree.find((p) => p.pid === job)).toMatchObject({ name: 'sleep', ppid: pty.pid });
