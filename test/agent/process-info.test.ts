@@ -18,7 +18,7 @@ describe('foregroundPid, processCwd and processTree', () => {
     const job = pty.foregroundPid!;
     expect(processCwd(job)).toBe('/usr/share');
     // The job's process puts itself in front before it execs sleep: until then it is a bash
-    // (CI caught that window once, in the glibc 2.28 chroot).
+    // (CI caught that window once, in the glibc chroot run).
     await until(() => processTree(pty.pid).find((p) => p.pid === job)?.name === 'sleep', 10_000, 'the job to exec sleep');
     const tree = processTree(pty.pid);
     expect(tree[0]).toMatchObject({ pid: pty.pid, name: 'bash' });
