@@ -1,9 +1,9 @@
 /**
- * What handing output from one thread to another costs, without Node: bench/c/handoff.c reads
- * the same pty output with one thread (the C reader) and with a reader thread that hands 1 MiB
- * blocks to a consumer thread, which copies them into 32 KiB pieces (native-pty's shape:
- * I/O thread, JavaScript thread, Buffers). It bounds what native-pty can reach against the C
- * reader on this machine, whatever its own code does.
+ * What handing output from one thread to another costs, without Node: the same pty output read
+ * by the C reader (bench/c/ptybench.c, one thread) and by bench/c/handoff.c, the same reader
+ * with a second thread it hands 1 MiB blocks to, which copies them into 32 KiB pieces
+ * (native-pty's shape: I/O thread, JavaScript thread, Buffers). It bounds what native-pty can
+ * reach against the C reader on this machine, whatever its own code does.
  *
  *   npx tsx bench/handoff.ts [--quick] [--pairs=N]      (npm run bench:handoff)
  *
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ensureCProgram, ensureDataFile, MiB } from './lib/fixtures.js';
+import { ensureCProgram, ensureCReader, ensureDataFile, MiB } from './lib/fixtures.js';
 import { median, percentile } from './lib/stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -34,23 +34,30 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const cacheDir = path.join(benchDir, '.cache');
 fs.mkdirSync(cacheDir, { recursive: true });
 const file = ensureDataFile(cacheDir, SIZE);
-const program = ensureCProgram(benchDir, cacheDir, 'handoff', ['-lutil', '-lpthread']);
-if (program.path === null) {
-  process.stderr.write(`bench:handoff: cannot build bench/c/handoff.c: ${program.reason}\n`);
+const LIMIT_MS = 60_000;
+
+function built(what: string, program: { path: string | null; reason?: string }): string {
+  if (program.path !== null) return program.path;
+  process.stderr.write(`bench:handoff: cannot build ${what}: ${program.reason}\n`);
   process.exit(1);
 }
-const binary = program.path;
+const cReader = built('bench/c/ptybench.c', ensureCReader(benchDir, cacheDir));
+const handoff = built('bench/c/handoff.c', ensureCProgram(benchDir, cacheDir, 'handoff', ['-lutil', '-lpthread']));
 
 interface Run {
-  mode: 'one' | 'two';
   bytes: number;
   ms: number;
   cpuMs: number;
 }
 
-function once(mode: Run['mode']): Run {
-  const run = JSON.parse(execFileSync(binary, [mode, file], { encoding: 'utf8', timeout: 60_000 })) as Run;
-  if (run.bytes !== SIZE) throw new Error(`handoff ${mode}: ${run.bytes} bytes of ${SIZE}`);
+function once(mode: 'one' | 'two'): Run {
+  const run =
+    mode === 'one'
+      ? (JSON.parse(
+          execFileSync(cReader, ['throughput', file, String(SIZE), '1', String(LIMIT_MS)], { encoding: 'utf8' }),
+        ) as { runs: Run[] }).runs[0]
+      : (JSON.parse(execFileSync(handoff, [file], { encoding: 'utf8', timeout: LIMIT_MS })) as Run);
+  if (run?.bytes !== SIZE) throw new Error(`${mode} thread(s): ${run?.bytes} bytes of ${SIZE}`);
   return run;
 }
 

@@ -1,17 +1,16 @@
 /*
  * handoff: the cost of native-pty's shape of design, without Node. Reads `cat FILE` through a
- * pty (forkpty, `stty raw -echo`, nonblocking reads) in one of two ways:
+ * pty as ptybench.c's C reader does (forkpty at 80x24, `stty raw -echo`, nonblocking reads until
+ * EAGAIN, then poll), but with two threads: a reader thread reads into 1 MiB blocks and hands
+ * each full one to a consumer thread, waiting while the previous block has not been taken (a
+ * high-water mark of one block); the consumer copies each block into 32 KiB pieces from malloc
+ * and frees them. That is native-pty's I/O thread and JavaScript thread, delivering Buffers,
+ * with nothing else.
  *
- *   one  one thread reads until EAGAIN and then polls: the C reader of ptybench.c.
- *   two  a reader thread reads into 1 MiB blocks and hands each full one to a consumer thread,
- *        waiting while the previous block has not been taken (a high-water mark of one block);
- *        the consumer copies each block into 32 KiB pieces from malloc and frees them. That is
- *        native-pty's I/O thread and JavaScript thread, delivering Buffers, with nothing else.
+ * Prints one JSON line: {"bytes","ms","cpuMs"}; bytes counts what the consumer got. Driven by
+ * bench/handoff.ts (npm run bench:handoff), which alternates it with `ptybench throughput`.
  *
- * Prints one JSON line: {"mode","bytes","ms","cpuMs"}; bytes counts what the consumer got.
- * Driven by bench/handoff.ts (npm run bench:handoff), which alternates the two ways.
- *
- *   handoff one|two FILE
+ *   handoff FILE
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,21 +86,19 @@ static void finish(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3 || (strcmp(argv[1], "one") != 0 && strcmp(argv[1], "two") != 0)) {
-    fprintf(stderr, "usage: handoff one|two FILE\n");
+  if (argc != 2) {
+    fprintf(stderr, "usage: handoff FILE\n");
     return 2;
   }
-  const int two = strcmp(argv[1], "two") == 0;
   char command[4096];
-  if (snprintf(command, sizeof command, "stty raw -echo; cat '%s'", argv[2]) >= (int)sizeof command ||
-      strchr(argv[2], '\'') != NULL) {
+  if (snprintf(command, sizeof command, "stty raw -echo; cat '%s'", argv[1]) >= (int)sizeof command ||
+      strchr(argv[1], '\'') != NULL) {
     fprintf(stderr, "handoff: unusable file name\n");
     return 2;
   }
-  static char scratch[READ_CHUNK];
   char *ring[RING];
   for (int i = 0; i < RING; i++) {
-    /* Touched now, so that neither way pays page faults during the run. */
+    /* Touched now, so that the run pays no page faults for them (the C reader has none). */
     ring[i] = malloc(BLOCK + READ_CHUNK);
     if (ring[i] == NULL) return 1;
     memset(ring[i], 1, BLOCK + READ_CHUNK);
@@ -110,7 +107,8 @@ int main(int argc, char **argv) {
   const double start = seconds(CLOCK_MONOTONIC);
   const double cpuStart = seconds(CLOCK_PROCESS_CPUTIME_ID);
   int master;
-  const pid_t pid = forkpty(&master, NULL, NULL, NULL);
+  struct winsize size = {.ws_row = 24, .ws_col = 80};
+  const pid_t pid = forkpty(&master, NULL, NULL, &size);
   if (pid < 0) return 1;
   if (pid == 0) {
     execl("/bin/sh", "sh", "-c", command, (char *)NULL);
@@ -118,17 +116,15 @@ int main(int argc, char **argv) {
   }
   fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
   pthread_t consumer;
-  if (two && pthread_create(&consumer, NULL, consume, NULL) != 0) return 1;
+  if (pthread_create(&consumer, NULL, consume, NULL) != 0) return 1;
 
-  long long total = 0;
   int current = 0;
   size_t filled = 0;
   for (;;) {
-    const ssize_t n = read(master, two ? ring[current] + filled : scratch, READ_CHUNK);
+    const ssize_t n = read(master, ring[current] + filled, READ_CHUNK);
     if (n > 0) {
-      total += n;
       filled += (size_t)n;
-      if (two && filled >= BLOCK) {
+      if (filled >= BLOCK) {
         hand_over(ring[current], filled);
         current = (current + 1) % RING;
         filled = 0;
@@ -143,16 +139,13 @@ int main(int argc, char **argv) {
     }
     break; /* EIO: every slave fd is closed */
   }
-  if (two) {
-    if (filled > 0) hand_over(ring[current], filled);
-    finish();
-    pthread_join(consumer, NULL);
-  }
+  if (filled > 0) hand_over(ring[current], filled);
+  finish();
+  pthread_join(consumer, NULL);
   int status = 0;
   waitpid(pid, &status, 0);
   const double ms = (seconds(CLOCK_MONOTONIC) - start) * 1e3;
   const double cpuMs = (seconds(CLOCK_PROCESS_CPUTIME_ID) - cpuStart) * 1e3;
-  printf("{\"mode\":\"%s\",\"bytes\":%lld,\"ms\":%.3f,\"cpuMs\":%.3f}\n", argv[1], two ? consumed : total, ms,
-         cpuMs);
+  printf("{\"bytes\":%lld,\"ms\":%.3f,\"cpuMs\":%.3f}\n", consumed, ms, cpuMs);
   return 0;
 }
